@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Catalog, EventDef } from '../core/catalog.js';
+import { UsageError } from '../core/errors.js';
+import { parseHeaderLine } from '../core/headers.js';
+import { parseAssignment } from '../core/overrides.js';
+import { PROVIDERS, findProvider } from '../core/providers/index.js';
+import { SCHEME_IDS, isSchemeId, type SchemeId } from '../core/schemes/index.js';
+import { loadConfig, resolveSecret, type Config } from '../io/settings.js';
+import type { Context } from '../ui/context.js';
+
+/** Parses a command's options once, at the boundary, into the shape the command works with. */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}` : 'options';
+  throw new UsageError(`${flag}: ${issue.message}`);
+}
+
+export const intOption = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+export const providerOption = z
+  .string()
+  .refine((p) => findProvider(p) !== undefined, {
+    error: `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
+  });
+
+export const schemeOption = z
+  .string()
+  .refine(isSchemeId, { error: `must be one of ${SCHEME_IDS.join(', ')}` })
+  .transform((s) => s as SchemeId);
+
+/** What `payload` and `send` share: how an event is built and signed. */
+export const eventOptionsShape = {
+  provider: providerOption.optional(),
+  scheme: schemeOption.optional(),
+  secret: z.string().min(1).optional(),
+  set: z.array(z.string()).default([]),
+  data: z.string().optional(),
+  header: z.array(z.string()).default([]),
+  config: z.string().optional(),
+};
+
+export interface EventSettings {
+  config: Config;
+  secret: string;
+  secretSource: string;
+  sets: ReturnType<typeof parseAssignment>[];
+  data: unknown;
+  headers: Record<string, string>;
+}
+
+async function readDataFile(ctx: Context, file: string): Promise<unknown> {
+  const target = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --data file ${target}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--data file ${target} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function eventSettings(
+  ctx: Context,
+  options: { secret?: string; set: string[]; data?: string; header: string[]; config?: string },
+): Promise<EventSettings> {
+  const config = await loadConfig(ctx.cwd, options.config);
+  const { secret, source } = resolveSecret(options.secret, ctx.env, config);
+  const headers: Record<string, string> = {};
+  for (const line of options.header) {
+    const parsed = parseHeaderLine(line);
+    if (!parsed) throw new UsageError(`--header takes "Name: value", got "${line}"`);
+    headers[parsed[0].toLowerCase()] = parsed[1];
+  }
+  return {
+    config,
+    secret,
+    secretSource: source,
+    sets: options.set.map(parseAssignment),
+    data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
+    headers,
+  };
+}
+
+export function describeSecret(source: string): string {
+  switch (source) {
+    case 'flag':
+      return 'the secret from --secret';
+    case 'env':
+      return 'the secret in MES_WEBHOOKS_SECRET';
+    case 'config':
+      return 'the secret named by the config file';
+    default:
+      return 'the development secret (set MES_WEBHOOKS_SECRET for your own)';
+  }
+}
+
+/** Resolves event names against the catalog, honouring --provider; unknown names exit 2 with suggestions. */
+export function resolveEvents(catalog: Catalog, names: readonly string[], provider?: string): EventDef[] {
+  return names.map((name) => catalog.find(name, provider));
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { Verdict } from '../core/delivery.js';
+import { UsageError } from '../core/errors.js';
+import { DeliveryLog, logPath } from '../io/log.js';
+import { loadConfig, resolveSecret } from '../io/settings.js';
+import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
+import type { Context } from '../ui/context.js';
+import { receivedJson, renderReceived } from '../ui/render.js';
+import { describeSecret, intOption, parseOptions } from './common.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const schema = z.object({
+  port: intOption(0, 65535).default(DEFAULT_PORT),
+  host: z.string().min(1).default(DEFAULT_HOST),
+  path: z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'must start with / and hold no spaces, ? or #')
+    .optional(),
+  secret: z.string().min(1).optional(),
+  strict: z.boolean().default(false),
+  maxBody: intOption(1, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  json: z.boolean().default(false),
+  log: z.boolean().default(true),
+  config: z.string().optional(),
+});
+
+export async function listenCommand(ctx: Context, raw: unknown): Promise<number> {
+  const options = parseOptions(schema, raw);
+  const config = await loadConfig(ctx.cwd, options.config);
+  const { secret, source } = resolveSecret(options.secret, ctx.env, config);
+  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const listener = createListener({
+    host: options.host,
+    port: options.port,
+    path: options.path,
+    secret,
+    strict: options.strict,
+    maxBodyBytes: options.maxBody,
+    runtime: ctx.runtime,
+  });
+  const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
+  let total = 0;
+  listener.on('delivery', (record) => {
+    total++;
+    counts[record.signature?.verdict ?? 'unchecked']++;
+    void log?.append(record).catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
+    ctx.out(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
+  });
+
+  try {
+    await listener.start();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(`port ${options.port} on ${options.host} is already in use`, 'pick another with --port, or --port 0 for any free port');
+    }
+    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${options.port}`, 'pick a port above 1023');
+    throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+  }
+
+  const c = ctx.color;
+  if (!LOOPBACK.has(options.host)) {
+    ctx.err(c.yellow(`Warning: listening on ${options.host}, not loopback: other machines can send to it.`));
+  }
+  ctx.err(`${c.green('Ready!')} Listening on ${c.cyan(listener.url)}`);
+  ctx.err(c.dim(`Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`));
+  if (log) ctx.err(c.dim(`Logging deliveries to ${log.file}. Press Ctrl-C to stop.`));
+
+  await ctx.waitForStop();
+  await listener.close();
+  await log?.close();
+  const parts = (Object.keys(counts) as Verdict[]).filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
+  ctx.err(`Stopped. ${total} ${total === 1 ? 'delivery' : 'deliveries'}${parts.length ? ` (${parts.join(', ')})` : ''}.`);
+  return 0;
+}

@@ -1,0 +1,71 @@
+import type { EventDef } from './catalog.js';
+import { UsageError } from './errors.js';
+import { deepMerge, setPath } from './overrides.js';
+import { findProvider, unixSeconds, type Freshness, type Payload, type Provider } from './providers/index.js';
+import { SCHEMES, type SchemeId } from './schemes/index.js';
+
+export interface BuildOptions {
+  fresh: Freshness;
+  /** Deep-merged over the fixture (`--data file.json`). */
+  data?: unknown;
+  /** Applied last, in order (`--set path=value`). */
+  sets?: readonly { path: (string | number)[]; value: unknown }[];
+}
+
+export interface BuiltEvent {
+  event: string;
+  provider: string;
+  payload: Payload;
+  /** Exactly the bytes that are sent: compact JSON.stringify output. */
+  body: string;
+  eventId: string | undefined;
+}
+
+export function providerOf(def: { provider: string }): Provider {
+  const provider = findProvider(def.provider);
+  if (!provider) throw new UsageError(`unknown provider "${def.provider}"`);
+  return provider;
+}
+
+export function buildEvent(def: EventDef, options: BuildOptions): BuiltEvent {
+  const provider = providerOf(def);
+  let payload: unknown = provider.freshen(structuredClone(def.payload), options.fresh);
+  if (options.data !== undefined) payload = deepMerge(payload, options.data);
+  for (const { path, value } of options.sets ?? []) payload = setPath(payload, path, value);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new UsageError('the event payload must stay a JSON object');
+  }
+  const body = JSON.stringify(payload);
+  return {
+    event: def.name,
+    provider: def.provider,
+    payload: payload as Payload,
+    body,
+    eventId: provider.eventId(payload as Payload),
+  };
+}
+
+export interface SignOptions {
+  scheme: SchemeId;
+  secret: string;
+  now: Date;
+  /** Standard Webhooks' webhook-id; defaults to the event id. */
+  messageId: string;
+  userAgent: string;
+}
+
+/** Every header a delivery carries: content type, user agent, and the scheme's signature headers. */
+export function deliveryHeaders(body: string | Uint8Array, options: SignOptions): Record<string, string> {
+  let signed: Record<string, string>;
+  try {
+    signed = SCHEMES[options.scheme].sign({
+      secret: options.secret,
+      body,
+      timestamp: unixSeconds(options.now),
+      messageId: options.messageId,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'set MES_WEBHOOKS_SECRET or pass --secret');
+  }
+  return { 'content-type': 'application/json', 'user-agent': options.userAgent, ...signed };
+}

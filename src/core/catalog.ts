@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+import { findProvider, type Payload, type Provider } from './providers/index.js';
+import { closest } from './suggest.js';
+
+/** One file of `fixtures/<provider>/<event>.json`. */
+export const fixtureFileSchema = z.strictObject({
+  event: z.string().min(1),
+  description: z.string().min(1),
+  source: z.string().min(1).optional(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type FixtureFile = z.infer<typeof fixtureFileSchema>;
+
+export interface EventDef {
+  name: string;
+  provider: string;
+  description: string;
+  payload: Payload;
+}
+
+export interface Catalog {
+  events: readonly EventDef[];
+  find(name: string, provider?: string): EventDef;
+  ofProvider(provider: string): EventDef[];
+}
+
+/** Checks a fixture against its provider's envelope and returns the problems, if any. */
+export function fixtureProblems(provider: Provider, file: FixtureFile): string[] {
+  const problems: string[] = [];
+  const parsed = provider.envelope.safeParse(file.payload);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.') || '(payload)'}: ${issue.message}`);
+    }
+  } else if (provider.eventType(file.payload) !== file.event) {
+    problems.push(`the payload's event type is "${provider.eventType(file.payload)}", not "${file.event}"`);
+  }
+  return problems;
+}
+
+export function createCatalog(events: readonly EventDef[]): Catalog {
+  const known = [...new Set(events.map((e) => e.name))];
+  return {
+    events,
+    ofProvider: (provider) => events.filter((e) => e.provider === provider),
+    find(input, provider) {
+      const [qualifiedProvider, qualifiedName] = input.includes(':') ? input.split(':', 2) : [provider, input];
+      const name = qualifiedName ?? input;
+      const matches = events.filter(
+        (e) => e.name === name && (qualifiedProvider === undefined || e.provider === qualifiedProvider),
+      );
+      if (matches[0]) return matches[0];
+      if (qualifiedProvider !== undefined && !findProvider(qualifiedProvider) && !events.some((e) => e.provider === qualifiedProvider)) {
+        throw new UsageError(`unknown provider "${qualifiedProvider}"`, 'run `mes-webhooks events` to see the providers');
+      }
+      const pool = qualifiedProvider ? events.filter((e) => e.provider === qualifiedProvider).map((e) => e.name) : known;
+      const suggestions = closest(name, pool);
+      const where = qualifiedProvider ? ` for provider ${qualifiedProvider}` : '';
+      throw new UsageError(
+        `unknown event "${name}"${where}`,
+        suggestions.length > 0
+          ? `did you mean ${suggestions.join(', ')}? (\`mes-webhooks events\` lists them all)`
+          : 'run `mes-webhooks events` to list the event types',
+      );
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { SchemeId } from './schemes/types.js';
+
+export type Direction = 'sent' | 'received';
+export type Verdict = 'valid' | 'invalid' | 'missing' | 'unchecked';
+
+export interface RecordedBody {
+  /** The exact bytes: as text when they are valid UTF-8, else base64. */
+  body: string;
+  bodyEncoding: 'utf8' | 'base64';
+}
+
+export interface RecordedRequest extends RecordedBody {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface RecordedResponse extends RecordedBody {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** One line of the delivery log: one attempt made or received. */
+export interface DeliveryRecord {
+  v: 1;
+  deliveryId: string;
+  direction: Direction;
+  /** When the request started (sent) or arrived (received), ISO 8601. */
+  at: string;
+  provider: string | null;
+  event: string | null;
+  eventId: string | null;
+  scheme: SchemeId | null;
+  /** 1 for a first attempt. */
+  attempt: number;
+  /** The delivery this one retries, replays or forwards. */
+  parentId?: string;
+  /** Shared by every attempt of one delivery. */
+  groupId: string;
+  request: RecordedRequest;
+  response?: RecordedResponse;
+  status: number | null;
+  ok: boolean;
+  durationMs: number;
+  signature?: { verdict: Verdict; reason: string };
+  error?: { code: string; message: string };
+}
+
+export function recordBody(bytes: Uint8Array): RecordedBody {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString('utf8');
+  return Buffer.byteLength(text) === buffer.length && Buffer.from(text, 'utf8').equals(buffer)
+    ? { body: text, bodyEncoding: 'utf8' }
+    : { body: buffer.toString('base64'), bodyEncoding: 'base64' };
+}
+
+export function bodyBytes(recorded: RecordedBody): Buffer {
+  return Buffer.from(recorded.body, recorded.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+}
+
+export const isSuccess = (status: number | null): boolean => status !== null && status >= 200 && status < 300;

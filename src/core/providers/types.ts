@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { SchemeId } from '../schemes/types.js';
+
+export type Payload = Record<string, unknown>;
+
+/** The non-deterministic inputs of building an event, injected so tests can pin them. */
+export interface Freshness {
+  now: Date;
+  uuid(): string;
+}
+
+/** Attempt delays, each counted from the previous attempt; the first is 0. */
+export interface Schedule {
+  name: string;
+  delaysMs: readonly number[];
+  /** After the listed attempts fail: the delivery is marked failed, then tried again this often. */
+  thereafter?: { everyMs: number; count: number };
+}
+
+export interface Provider {
+  id: string;
+  name: string;
+  scheme: SchemeId;
+  /** A response slower than this counts as a failure. */
+  deadlineMs: number;
+  schedule: Schedule;
+  envelope: z.ZodType<Payload>;
+  /** Recognises this provider's envelope in a body of unknown origin. */
+  matches(payload: Payload): boolean;
+  eventType(payload: Payload): string | undefined;
+  /** The event's own id, where the provider has one. */
+  eventId(payload: Payload): string | undefined;
+  /** A copy with new ids and current timestamps, in the provider's own formats. */
+  freshen(payload: Payload, fresh: Freshness): Payload;
+}
+
+export const SECOND_MS = 1000;
+export const MINUTE_MS = 60 * SECOND_MS;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** ISO 8601 in UTC to the second, the form the vendor documents show. */
+export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+export const stringField = (payload: Payload, key: string): string | undefined =>
+  typeof payload[key] === 'string' ? (payload[key] as string) : undefined;

@@ -1,0 +1,36 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type Bytes = string | Uint8Array;
+
+export function hmacSha256(key: Bytes, ...parts: Bytes[]): Buffer {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Decodes a hex SHA-256 digest, allowing a `sha256=` prefix; undefined when it is not one. */
+export function decodeHexDigest(value: string): Buffer | undefined {
+  const hex = value.trim().replace(/^sha256=/i, '');
+  return HEX_SHA256.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+}
+
+/** Strict base64 decoding: undefined for anything Node's lenient decoder would quietly accept. */
+export function decodeBase64(value: string): Buffer | undefined {
+  if (value.length === 0 || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.toString('base64') === value ? bytes : undefined;
+}
+
+/** Constant-time comparison that is also safe for buffers of different lengths. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A whole, non-negative number of seconds written only with digits, or undefined. */
+export function parseUnixSeconds(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,12}$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}

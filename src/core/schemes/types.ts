@@ -1,0 +1,48 @@
+import type { HeaderInput } from '../headers.js';
+import type { Bytes } from './hmac.js';
+
+export const SCHEME_IDS = ['mes', 'katana', 'tracktile', 'betterez', 'standard'] as const;
+export type SchemeId = (typeof SCHEME_IDS)[number];
+
+export interface SignInput {
+  secret: string;
+  body: Bytes;
+  /** Unix seconds; used by the timestamped schemes. */
+  timestamp: number;
+  /** The message id of schemes that sign one (Standard Webhooks' `webhook-id`). */
+  messageId: string;
+}
+
+export interface VerifyInput {
+  secret: string;
+  body: Bytes;
+  headers: HeaderInput;
+  /** Unix seconds, from an injected clock: the reference for timestamp tolerance. */
+  now: number;
+  /** Overrides the scheme's tolerance, in seconds; null turns the check off. */
+  toleranceSec?: number | null;
+}
+
+export type VerifyResult =
+  | { ok: true; verdict: 'valid'; reason: string }
+  | { ok: false; verdict: 'invalid' | 'missing'; reason: string };
+
+export interface Scheme {
+  id: SchemeId;
+  description: string;
+  /** Lowercase header names; the first one is the header whose presence identifies the scheme. */
+  headers: readonly string[];
+  /** Default tolerance for the signed timestamp, in seconds; null when the scheme signs none. */
+  toleranceSec: number | null;
+  sign(input: SignInput): Record<string, string>;
+  /** Never throws: malformed input comes back as a verdict with a reason. */
+  verify(input: VerifyInput): VerifyResult;
+}
+
+export const valid = (reason = 'signature matches'): VerifyResult => ({ ok: true, verdict: 'valid', reason });
+export const invalid = (reason: string): VerifyResult => ({ ok: false, verdict: 'invalid', reason });
+export const missing = (header: string): VerifyResult => ({
+  ok: false,
+  verdict: 'missing',
+  reason: `no ${header} header`,
+});

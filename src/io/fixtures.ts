@@ -1,0 +1,53 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCatalog, fixtureFileSchema, fixtureProblems, type Catalog, type EventDef } from '../core/catalog.js';
+import { UsageError } from '../core/errors.js';
+import { PROVIDERS, findProvider } from '../core/providers/index.js';
+
+/** The package's own fixtures folder (the same from src/ and from dist/). */
+export const BUILTIN_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+async function readFixture(file: string, provider: string): Promise<EventDef> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = fixtureFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`${file}: ${issue?.path.join('.') || '(file)'}: ${issue?.message}`);
+  }
+  const known = findProvider(provider);
+  if (!known) throw new UsageError(`${file}: no provider named "${provider}" (folder name)`);
+  const problems = fixtureProblems(known, parsed.data);
+  if (problems.length > 0) throw new UsageError(`${file} does not fit the ${provider} envelope: ${problems.join('; ')}`);
+  return { name: parsed.data.event, provider, description: parsed.data.description, payload: parsed.data.payload };
+}
+
+const rank = (id: string) => {
+  const index = PROVIDERS.findIndex((p) => p.id === id);
+  return index < 0 ? PROVIDERS.length : index;
+};
+const byProviderOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
+
+/** Reads `<root>/<provider>/<event>.json` for every provider folder. */
+export async function loadFixtures(root: string = BUILTIN_FIXTURES): Promise<EventDef[]> {
+  const providers = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const perProvider = await Promise.all(
+    providers.sort(byProviderOrder).map(async (provider) => {
+      const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();
+      return Promise.all(files.map((f) => readFixture(path.join(root, provider, f), provider)));
+    }),
+  );
+  return perProvider.flat();
+}
+
+let builtin: Promise<Catalog> | undefined;
+
+export function loadCatalog(): Promise<Catalog> {
+  builtin ??= loadFixtures().then(createCatalog);
+  return builtin;
+}

@@ -1,0 +1,137 @@
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DeliveryRecord } from '../core/delivery.js';
+
+export const LOG_FILE_NAME = 'deliveries.jsonl';
+const FILE_MODE = 0o600;
+/** One write call at most this large, so a batch stays one atomic O_APPEND write. */
+const MAX_BATCH_BYTES = 1 << 20;
+
+export function logHome(env: NodeJS.ProcessEnv, cwd: string): string {
+  return env.MES_WEBHOOKS_HOME ? path.resolve(cwd, env.MES_WEBHOOKS_HOME) : path.join(cwd, '.mes-webhooks');
+}
+
+export function logPath(env: NodeJS.ProcessEnv, cwd: string): string {
+  return path.join(logHome(env, cwd), LOG_FILE_NAME);
+}
+
+async function endsWithNewline(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/**
+ * Appends delivery records, one JSON line each. Lines queued while a write is under way go out
+ * together in one write; every write ends in a newline, so a crash can tear at most the last line,
+ * and the next writer starts on a fresh line.
+ */
+export class DeliveryLog {
+  private handle: Promise<FileHandle> | undefined;
+  private queue: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
+  private needsLeadingNewline = false;
+
+  constructor(readonly file: string) {}
+
+  append(record: DeliveryRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line: `${JSON.stringify(record)}\n`, done: resolve, fail: reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  private async openHandle(): Promise<FileHandle> {
+    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const handle = await open(this.file, 'a+', FILE_MODE);
+    await handle.chmod(FILE_MODE);
+    this.needsLeadingNewline = !(await endsWithNewline(handle));
+    return handle;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch: typeof this.queue = [];
+        let bytes = 0;
+        while (this.queue.length > 0 && (batch.length === 0 || bytes + this.queue[0]!.line.length <= MAX_BATCH_BYTES)) {
+          const item = this.queue.shift()!;
+          bytes += item.line.length;
+          batch.push(item);
+        }
+        try {
+          this.handle ??= this.openHandle();
+          const handle = await this.handle;
+          let text = batch.map((b) => b.line).join('');
+          if (this.needsLeadingNewline) {
+            text = `\n${text}`;
+            this.needsLeadingNewline = false;
+          }
+          const buffer = Buffer.from(text);
+          let offset = 0;
+          while (offset < buffer.length) {
+            const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+            offset += bytesWritten;
+          }
+          for (const item of batch) item.done();
+        } catch (error) {
+          this.handle = undefined;
+          for (const item of batch) item.fail(error);
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Waits for queued lines and closes the file. */
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle) await (await handle).close();
+  }
+}
+
+export interface ReadStats {
+  /** Lines that were not delivery records (garbage, or a line torn by a crash). */
+  skipped: number;
+}
+
+/** Streams the log's records, oldest first, skipping lines that are not records. */
+export async function* readDeliveries(file: string, stats: ReadStats = { skipped: 0 }): AsyncGenerator<DeliveryRecord> {
+  try {
+    await stat(file);
+  } catch {
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      stats.skipped++;
+      continue;
+    }
+    if (typeof record === 'object' && record !== null && typeof (record as DeliveryRecord).deliveryId === 'string') {
+      yield record as DeliveryRecord;
+    } else {
+      stats.skipped++;
+    }
+  }
+}
+
+/** Tightens an existing log to owner-only, as the log holds signed bodies. */
+export async function tightenLog(file: string): Promise<void> {
+  try {
+    await chmod(file, FILE_MODE);
+  } catch {
+    // Not there yet: it is created 0600.
+  }
+}

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+
+/** What is not deterministic, in one place, so tests can replace it. */
+export interface Runtime {
+  now(): Date;
+  uuid(): string;
+}
+
+export const systemRuntime: Runtime = {
+  now: () => new Date(),
+  uuid: () => randomUUID(),
+};
+
+/** A short, sortable, unique id for a delivery: `dlv_` + time + randomness. */
+export function newDeliveryId(runtime: Runtime): string {
+  return `dlv_${runtime.now().getTime().toString(36)}${runtime.uuid().replace(/-/g, '').slice(0, 10)}`;
+}

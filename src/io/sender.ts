@@ -1,0 +1,50 @@
+import type { Dispatcher } from 'undici';
+import { isSuccess, recordBody, type DeliveryRecord } from '../core/delivery.js';
+import type { SchemeId } from '../core/schemes/index.js';
+import { postBytes } from './http.js';
+import { newDeliveryId, type Runtime } from './runtime.js';
+
+export interface Outgoing {
+  url: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+  provider: string | null;
+  event: string | null;
+  eventId: string | null;
+  scheme: SchemeId | null;
+  attempt?: number;
+  parentId?: string;
+  groupId?: string;
+}
+
+/** Makes one attempt and describes it as a delivery record; never throws. */
+export async function deliver(
+  outgoing: Outgoing,
+  options: { runtime: Runtime; timeoutMs: number; dispatcher?: Dispatcher },
+): Promise<DeliveryRecord> {
+  const deliveryId = newDeliveryId(options.runtime);
+  const at = options.runtime.now().toISOString();
+  const result = await postBytes(outgoing.url, outgoing.headers, outgoing.body, options);
+  const bytes = typeof outgoing.body === 'string' ? Buffer.from(outgoing.body) : outgoing.body;
+  return {
+    v: 1,
+    deliveryId,
+    direction: 'sent',
+    at,
+    provider: outgoing.provider,
+    event: outgoing.event,
+    eventId: outgoing.eventId,
+    scheme: outgoing.scheme,
+    attempt: outgoing.attempt ?? 1,
+    ...(outgoing.parentId ? { parentId: outgoing.parentId } : {}),
+    groupId: outgoing.groupId ?? deliveryId,
+    request: { method: 'POST', url: outgoing.url, headers: outgoing.headers, ...recordBody(bytes) },
+    ...(result.status === null
+      ? {}
+      : { response: { status: result.status, headers: result.headers, ...recordBody(result.body) } }),
+    status: result.status,
+    ok: isSuccess(result.status),
+    durationMs: Math.round(result.durationMs * 1000) / 1000,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}

@@ -1,0 +1,110 @@
+import { Command, Option } from 'commander';
+import { SCHEME_IDS } from './core/schemes/index.js';
+import type { Context } from './ui/context.js';
+import { VERSION } from './version.js';
+import { collect } from './commands/common.js';
+
+const PROVIDER_IDS = 'mes, tracktile, betterez, katana';
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** Declares every command; each action loads its module only when it runs, to keep start-up fast. */
+export function buildProgram(ctx: Context, setExitCode: (code: number) => void): Command {
+  const program = new Command('mes-webhooks')
+    .description('Build, send, receive, log and replay signed webhooks from MES, Katana MRP, Tracktile and Betterez, offline.')
+    .version(VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks send work_order.created',
+        'mes-webhooks listen',
+        'mes-webhooks send --all --to http://localhost:3000/webhooks',
+      ),
+    );
+
+  const run = (load: () => Promise<number>) => async () => setExitCode(await load());
+
+  program
+    .command('events')
+    .description('List the event types of the catalog')
+    .option('--provider <provider>', `only this provider's events (${PROVIDER_IDS})`)
+    .option('--json', 'print the catalog as JSON')
+    .addHelpText('after', examples('mes-webhooks events --provider katana', 'mes-webhooks events --json'))
+    .action((opts) => run(async () => (await import('./commands/events.js')).eventsCommand(ctx, opts))());
+
+  const eventOptions = (cmd: Command) =>
+    cmd
+      .option('--provider <provider>', `pick the event from this provider (${PROVIDER_IDS})`)
+      .addOption(new Option('--scheme <scheme>', "sign with this scheme instead of the provider's").choices(SCHEME_IDS))
+      .option('--secret <secret>', 'signing secret (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)')
+      .option('--set <path=value>', 'override a field by dot path with a JSON value (repeatable)', collect)
+      .option('--data <file>', 'deep-merge a JSON file into the payload')
+      .option('--header <"name: value">', 'add or replace a request header (repeatable)', collect)
+      .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)');
+
+  eventOptions(
+    program
+      .command('payload')
+      .description('Print the exact body (and with --headers the signed headers) that send would send')
+      .argument('<event>', 'event type, e.g. work_order.created'),
+  )
+    .option('--headers', 'print the signed headers as "name: value" lines before the body')
+    .option('--json', 'print {event, provider, headers, body} as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks payload work_order.created',
+        'mes-webhooks payload sales_order.delivered --headers --set object.id=42',
+      ),
+    )
+    .action((event: string, opts) => run(async () => (await import('./commands/payload.js')).payloadCommand(ctx, event, opts))());
+
+  eventOptions(
+    program
+      .command('send')
+      .description('Build fresh signed events and POST them to a receiver')
+      .argument('[events...]', 'event types to send (asks on a terminal when none is given)'),
+  )
+    .option('--all', 'send every event type (of --provider, if given)')
+    .option('--to <url>', 'receiver URL (default: MES_WEBHOOKS_URL, the config file, else a listener started here)')
+    .option('--count <n>', 'send each event this many times (a load test)')
+    .option('--concurrency <n>', 'requests in flight at once')
+    .option('--timeout <ms>', "give up on an answer after this long (default: the provider's deadline)")
+    .option('--json', 'print one JSON object per delivery (and a summary for several)')
+    .option('--no-log', 'do not write the delivery log')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks send work_order.created',
+        'mes-webhooks send work_order.created --to http://localhost:3000/webhooks/mes',
+        'mes-webhooks send --all --provider katana --to http://localhost:3000/webhooks/katana',
+        "mes-webhooks send work_order.created --set data.workOrder.quantity=250 --set 'data.workOrder.product=\"Gear\"'",
+        'mes-webhooks send work_order.created --count 1000 --concurrency 16 --to http://localhost:3000/hook',
+      ),
+    )
+    .action((events: string[], opts) => run(async () => (await import('./commands/send.js')).sendCommand(ctx, events, opts))());
+
+  program
+    .command('listen')
+    .description('Receive webhooks locally: print, verify and log every delivery')
+    .option('--port <port>', 'port to listen on (0: any free port)', '4000')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--path <path>', 'take deliveries only on this path')
+    .option('--secret <secret>', 'secret to verify with (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)')
+    .option('--strict', 'answer 401 to invalid or missing signatures')
+    .option('--max-body <bytes>', 'largest body taken; larger ones get 413')
+    .option('--json', 'print one JSON object per delivery')
+    .option('--no-log', 'do not write the delivery log')
+    .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)')
+    .addHelpText('after', examples('mes-webhooks listen', 'mes-webhooks listen --port 4001 --strict --json'))
+    .action((opts) => run(async () => (await import('./commands/listen.js')).listenCommand(ctx, opts))());
+
+  return program;
+}

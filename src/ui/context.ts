@@ -1,0 +1,55 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { systemRuntime, type Runtime } from '../io/runtime.js';
+
+export interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything a command reaches outside itself, passed in so tests can swap any of it. */
+export interface Context {
+  stdout: Stream;
+  stderr: Stream;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  runtime: Runtime;
+  color: ChalkInstance;
+  /** Spinners and prompts only where a person is watching. */
+  interactive: boolean;
+  /** Resolves when the user asks to stop (Ctrl-C); only long-running commands wait on it. */
+  waitForStop(): Promise<string>;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (env.FORCE_COLOR !== undefined) {
+    const level = Number(env.FORCE_COLOR || 1);
+    return level >= 0 && level <= 3 ? (Math.floor(level) as 0 | 1 | 2 | 3) : 1;
+  }
+  if (!isTTY || env.CI || env.TERM === 'dumb') return 0;
+  return 1;
+}
+
+export function processContext(): Context {
+  const stdoutTTY = Boolean(process.stdout.isTTY);
+  const env = process.env;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    env,
+    cwd: process.cwd(),
+    runtime: systemRuntime,
+    color: new Chalk({ level: colorLevel(env, Boolean(process.stderr.isTTY) && stdoutTTY) }),
+    interactive: Boolean(process.stderr.isTTY) && !env.CI,
+    waitForStop: () =>
+      new Promise<string>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+      }),
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Context } from './context.js';
+
+export interface Progress {
+  update(text: string): void;
+  stop(): void;
+}
+
+const silent: Progress = { update: () => {}, stop: () => {} };
+
+/** An ora spinner on stderr when a person is watching; nothing otherwise. */
+export async function startProgress(ctx: Context, text: string): Promise<Progress> {
+  if (!ctx.interactive) return silent;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text, stream: process.stderr }).start();
+  return {
+    update: (next) => {
+      spinner.text = next;
+    },
+    stop: () => spinner.stop(),
+  };
+}
