@@ -13,7 +13,9 @@ function examples(...lines: string[]): string {
 /** Declares every command; each action loads its module only when it runs, to keep start-up fast. */
 export function buildProgram(ctx: Context, setExitCode: (code: number) => void): Command {
   const program = new Command('mes-webhooks')
-    .description('Build, send, receive, log and replay signed webhooks from MES, Katana MRP, Tracktile and Betterez, offline.')
+    .description(
+      'Build, send, receive, log and replay signed webhooks from MES, Katana MRP, Tracktile and Betterez, offline.',
+    )
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -42,8 +44,15 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   const eventOptions = (cmd: Command) =>
     cmd
       .option('--provider <provider>', `pick the event from this provider (${PROVIDER_IDS})`)
-      .addOption(new Option('--scheme <scheme>', "sign with this scheme instead of the provider's").choices(SCHEME_IDS))
-      .option('--secret <secret>', 'signing secret (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)')
+      .addOption(
+        new Option('--scheme <scheme>', "sign with this scheme instead of the provider's").choices(
+          SCHEME_IDS,
+        ),
+      )
+      .option(
+        '--secret <secret>',
+        'signing secret (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)',
+      )
       .option('--set <path=value>', 'override a field by dot path with a JSON value (repeatable)', collect)
       .option('--data <file>', 'deep-merge a JSON file into the payload')
       .option('--header <"name: value">', 'add or replace a request header (repeatable)', collect)
@@ -64,7 +73,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
         'mes-webhooks payload sales_order.delivered --headers --set object.id=42',
       ),
     )
-    .action((event: string, opts) => run(async () => (await import('./commands/payload.js')).payloadCommand(ctx, event, opts))());
+    .action((event: string, opts) =>
+      run(async () => (await import('./commands/payload.js')).payloadCommand(ctx, event, opts))(),
+    );
 
   eventOptions(
     program
@@ -73,7 +84,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       .argument('[events...]', 'event types to send (asks on a terminal when none is given)'),
   )
     .option('--all', 'send every event type (of --provider, if given)')
-    .option('--to <url>', 'receiver URL (default: MES_WEBHOOKS_URL, the config file, else a listener started here)')
+    .option(
+      '--to <url>',
+      'receiver URL (default: MES_WEBHOOKS_URL, the config file, else a listener started here)',
+    )
     .option('--count <n>', 'send each event this many times (a load test)')
     .option('--concurrency <n>', 'requests in flight at once')
     .option('--timeout <ms>', "give up on an answer after this long (default: the provider's deadline)")
@@ -85,11 +99,13 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
         'mes-webhooks send work_order.created',
         'mes-webhooks send work_order.created --to http://localhost:3000/webhooks/mes',
         'mes-webhooks send --all --provider katana --to http://localhost:3000/webhooks/katana',
-        "mes-webhooks send work_order.created --set data.workOrder.quantity=250 --set 'data.workOrder.product=\"Gear\"'",
+        'mes-webhooks send work_order.created --set data.workOrder.quantity=250 --set \'data.workOrder.product="Gear"\'',
         'mes-webhooks send work_order.created --count 1000 --concurrency 16 --to http://localhost:3000/hook',
       ),
     )
-    .action((events: string[], opts) => run(async () => (await import('./commands/send.js')).sendCommand(ctx, events, opts))());
+    .action((events: string[], opts) =>
+      run(async () => (await import('./commands/send.js')).sendCommand(ctx, events, opts))(),
+    );
 
   program
     .command('listen')
@@ -97,7 +113,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--port <port>', 'port to listen on (0: any free port)', '4000')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--path <path>', 'take deliveries only on this path')
-    .option('--secret <secret>', 'secret to verify with (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)')
+    .option(
+      '--secret <secret>',
+      'secret to verify with (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)',
+    )
     .option('--strict', 'answer 401 to invalid or missing signatures')
     .option('--max-body <bytes>', 'largest body taken; larger ones get 413')
     .option('--json', 'print one JSON object per delivery')

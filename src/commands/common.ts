@@ -15,7 +15,10 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.in
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}` : 'options';
+  const flag =
+    issue.path.length > 0
+      ? `--${String(issue.path[0]).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`
+      : 'options';
   throw new UsageError(`${flag}: ${issue.message}`);
 }
 
@@ -26,11 +29,9 @@ export const intOption = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-export const providerOption = z
-  .string()
-  .refine((p) => findProvider(p) !== undefined, {
-    error: `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
-  });
+export const providerOption = z.string().refine((p) => findProvider(p) !== undefined, {
+  error: `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
+});
 
 export const schemeOption = z
   .string()

@@ -11,10 +11,16 @@ export async function eventsCommand(ctx: Context, raw: unknown): Promise<number>
   const catalog = await loadCatalog();
   const events = options.provider ? catalog.ofProvider(options.provider) : catalog.events;
   if (options.json) {
-    ctx.out(JSON.stringify(events.map(({ name, provider, description }) => ({ name, provider, description }))));
+    ctx.out(
+      JSON.stringify(events.map(({ name, provider, description }) => ({ name, provider, description }))),
+    );
     return 0;
   }
   for (const line of renderEventTable(ctx.color, events)) ctx.out(line);
-  ctx.err(ctx.color.dim(`\n${events.length} event types. Send one: mes-webhooks send ${events[0]?.name ?? '<event>'}`));
+  ctx.err(
+    ctx.color.dim(
+      `\n${events.length} event types. Send one: mes-webhooks send ${events[0]?.name ?? '<event>'}`,
+    ),
+  );
   return 0;
 }

@@ -44,7 +44,9 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   listener.on('delivery', (record) => {
     total++;
     counts[record.signature?.verdict ?? 'unchecked']++;
-    void log?.append(record).catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
+    void log
+      ?.append(record)
+      .catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
     ctx.out(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
   });
 
@@ -53,9 +55,13 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
-      throw new UsageError(`port ${options.port} on ${options.host} is already in use`, 'pick another with --port, or --port 0 for any free port');
+      throw new UsageError(
+        `port ${options.port} on ${options.host} is already in use`,
+        'pick another with --port, or --port 0 for any free port',
+      );
     }
-    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${options.port}`, 'pick a port above 1023');
+    if (code === 'EACCES')
+      throw new UsageError(`not allowed to listen on port ${options.port}`, 'pick a port above 1023');
     throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
 
@@ -64,13 +70,21 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     ctx.err(c.yellow(`Warning: listening on ${options.host}, not loopback: other machines can send to it.`));
   }
   ctx.err(`${c.green('Ready!')} Listening on ${c.cyan(listener.url)}`);
-  ctx.err(c.dim(`Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`));
+  ctx.err(
+    c.dim(
+      `Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`,
+    ),
+  );
   if (log) ctx.err(c.dim(`Logging deliveries to ${log.file}. Press Ctrl-C to stop.`));
 
   await ctx.waitForStop();
   await listener.close();
   await log?.close();
-  const parts = (Object.keys(counts) as Verdict[]).filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
-  ctx.err(`Stopped. ${total} ${total === 1 ? 'delivery' : 'deliveries'}${parts.length ? ` (${parts.join(', ')})` : ''}.`);
+  const parts = (Object.keys(counts) as Verdict[])
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${v}`);
+  ctx.err(
+    `Stopped. ${total} ${total === 1 ? 'delivery' : 'deliveries'}${parts.length ? ` (${parts.join(', ')})` : ''}.`,
+  );
   return 0;
 }

@@ -5,14 +5,22 @@ import type { Context } from '../ui/context.js';
 import { eventOptionsShape, eventSettings, parseOptions } from './common.js';
 import { USER_AGENT } from '../version.js';
 
-const schema = z.object({ ...eventOptionsShape, headers: z.boolean().default(false), json: z.boolean().default(false) });
+const schema = z.object({
+  ...eventOptionsShape,
+  headers: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
 
 export async function payloadCommand(ctx: Context, event: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
   const [catalog, settings] = await Promise.all([loadCatalog(), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
   const now = ctx.runtime.now();
-  const built = buildEvent(def, { fresh: { now, uuid: ctx.runtime.uuid }, data: settings.data, sets: settings.sets });
+  const built = buildEvent(def, {
+    fresh: { now, uuid: ctx.runtime.uuid },
+    data: settings.data,
+    sets: settings.sets,
+  });
   const headers = {
     ...deliveryHeaders(built.body, {
       scheme: options.scheme ?? providerOf(def).scheme,

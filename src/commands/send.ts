@@ -30,7 +30,11 @@ const schema = z.object({
   log: z.boolean().default(true),
 });
 
-async function chooseEvents(ctx: Context, names: string[], options: z.infer<typeof schema>): Promise<EventDef[]> {
+async function chooseEvents(
+  ctx: Context,
+  names: string[],
+  options: z.infer<typeof schema>,
+): Promise<EventDef[]> {
   const catalog = await loadCatalog();
   if (options.all) {
     if (names.length > 0) throw new UsageError('name events or use --all, not both');
@@ -45,7 +49,11 @@ async function chooseEvents(ctx: Context, names: string[], options: z.infer<type
 }
 
 /** With no target anywhere, a listener in this process receives what is sent. */
-async function startLocalReceiver(ctx: Context, secret: string, log: DeliveryLog | undefined): Promise<Listener> {
+async function startLocalReceiver(
+  ctx: Context,
+  secret: string,
+  log: DeliveryLog | undefined,
+): Promise<Listener> {
   const listener = createListener({
     host: DEFAULT_HOST,
     port: 0,
@@ -58,7 +66,11 @@ async function startLocalReceiver(ctx: Context, secret: string, log: DeliveryLog
     void log?.append(record);
   });
   await listener.start();
-  ctx.err(ctx.color.dim(`No target set (--to, MES_WEBHOOKS_URL or the config file): sending to a listener started here at ${listener.url}`));
+  ctx.err(
+    ctx.color.dim(
+      `No target set (--to, MES_WEBHOOKS_URL or the config file): sending to a listener started here at ${listener.url}`,
+    ),
+  );
   return listener;
 }
 
@@ -83,13 +95,18 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const refused: string[] = [];
   let ok = 0;
   let next = 0;
-  const progress = loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
+  const progress =
+    loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
   const started = process.hrtime.bigint();
 
   const sendOne = async (def: EventDef) => {
     const provider = providerOf(def);
     const now = ctx.runtime.now();
-    const built = buildEvent(def, { fresh: { now, uuid: ctx.runtime.uuid }, data: settings.data, sets: settings.sets });
+    const built = buildEvent(def, {
+      fresh: { now, uuid: ctx.runtime.uuid },
+      data: settings.data,
+      sets: settings.sets,
+    });
     const scheme = options.scheme ?? provider.scheme;
     const headers = {
       ...deliveryHeaders(built.body, {
@@ -102,7 +119,15 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
       ...settings.headers,
     };
     const record = await deliver(
-      { url: target, headers, body: built.body, provider: def.provider, event: def.name, eventId: built.eventId ?? null, scheme },
+      {
+        url: target,
+        headers,
+        body: built.body,
+        provider: def.provider,
+        event: def.name,
+        eventId: built.eventId ?? null,
+        scheme,
+      },
       { runtime: ctx.runtime, timeoutMs: options.timeout ?? provider.deadlineMs, dispatcher },
     );
     void log?.append(record);
@@ -141,12 +166,18 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
         ` · ${summary.requestsPerSecond} req/s · p50 ${summary.p50} ms · p95 ${summary.p95} ms · p99 ${summary.p99} ms`,
     );
   }
-  if (settings.secretSource === 'default' && !options.json) ctx.err(ctx.color.dim(`Signed with ${describeSecret('default')}.`));
+  if (settings.secretSource === 'default' && !options.json)
+    ctx.err(ctx.color.dim(`Signed with ${describeSecret('default')}.`));
   if (summary.failed === 0) return 0;
   if (refused.length === summary.failed) {
-    throw new FailureError(`nothing is listening at ${refused[0]}`, 'start one with `mes-webhooks listen`, or pass --to');
+    throw new FailureError(
+      `nothing is listening at ${refused[0]}`,
+      'start one with `mes-webhooks listen`, or pass --to',
+    );
   }
   throw new FailureError(
-    summary.failed === 1 && total === 1 ? 'the delivery was not answered with 2xx' : `${summary.failed} of ${total} deliveries were not answered with 2xx`,
+    summary.failed === 1 && total === 1
+      ? 'the delivery was not answered with 2xx'
+      : `${summary.failed} of ${total} deliveries were not answered with 2xx`,
   );
 }

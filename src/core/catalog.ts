@@ -45,16 +45,27 @@ export function createCatalog(events: readonly EventDef[]): Catalog {
     events,
     ofProvider: (provider) => events.filter((e) => e.provider === provider),
     find(input, provider) {
-      const [qualifiedProvider, qualifiedName] = input.includes(':') ? input.split(':', 2) : [provider, input];
+      const [qualifiedProvider, qualifiedName] = input.includes(':')
+        ? input.split(':', 2)
+        : [provider, input];
       const name = qualifiedName ?? input;
       const matches = events.filter(
         (e) => e.name === name && (qualifiedProvider === undefined || e.provider === qualifiedProvider),
       );
       if (matches[0]) return matches[0];
-      if (qualifiedProvider !== undefined && !findProvider(qualifiedProvider) && !events.some((e) => e.provider === qualifiedProvider)) {
-        throw new UsageError(`unknown provider "${qualifiedProvider}"`, 'run `mes-webhooks events` to see the providers');
+      if (
+        qualifiedProvider !== undefined &&
+        !findProvider(qualifiedProvider) &&
+        !events.some((e) => e.provider === qualifiedProvider)
+      ) {
+        throw new UsageError(
+          `unknown provider "${qualifiedProvider}"`,
+          'run `mes-webhooks events` to see the providers',
+        );
       }
-      const pool = qualifiedProvider ? events.filter((e) => e.provider === qualifiedProvider).map((e) => e.name) : known;
+      const pool = qualifiedProvider
+        ? events.filter((e) => e.provider === qualifiedProvider).map((e) => e.name)
+        : known;
       const suggestions = closest(name, pool);
       const where = qualifiedProvider ? ` for provider ${qualifiedProvider}` : '';
       throw new UsageError(

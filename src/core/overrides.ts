@@ -29,7 +29,8 @@ export function parsePath(path: string): (string | number)[] {
     segments.push(segment);
     expectKey = false;
   }
-  if (segments.length === 0 || expectKey) throw new UsageError(`the path "${path}" is empty or ends in a dot`);
+  if (segments.length === 0 || expectKey)
+    throw new UsageError(`the path "${path}" is empty or ends in a dot`);
   return segments;
 }
 
@@ -45,7 +46,11 @@ export function parseSetValue(text: string): Json {
 /** Splits `path=value` at the first `=`. */
 export function parseAssignment(assignment: string): { path: (string | number)[]; value: Json } {
   const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--set takes path=value, got "${assignment}"`, 'e.g. --set data.workOrder.quantity=250');
+  if (eq <= 0)
+    throw new UsageError(
+      `--set takes path=value, got "${assignment}"`,
+      'e.g. --set data.workOrder.quantity=250',
+    );
   return { path: parsePath(assignment.slice(0, eq)), value: parseSetValue(assignment.slice(eq + 1)) };
 }
 

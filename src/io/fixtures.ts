@@ -1,7 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCatalog, fixtureFileSchema, fixtureProblems, type Catalog, type EventDef } from '../core/catalog.js';
+import {
+  createCatalog,
+  fixtureFileSchema,
+  fixtureProblems,
+  type Catalog,
+  type EventDef,
+} from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { PROVIDERS, findProvider } from '../core/providers/index.js';
 
@@ -23,8 +29,14 @@ async function readFixture(file: string, provider: string): Promise<EventDef> {
   const known = findProvider(provider);
   if (!known) throw new UsageError(`${file}: no provider named "${provider}" (folder name)`);
   const problems = fixtureProblems(known, parsed.data);
-  if (problems.length > 0) throw new UsageError(`${file} does not fit the ${provider} envelope: ${problems.join('; ')}`);
-  return { name: parsed.data.event, provider, description: parsed.data.description, payload: parsed.data.payload };
+  if (problems.length > 0)
+    throw new UsageError(`${file} does not fit the ${provider} envelope: ${problems.join('; ')}`);
+  return {
+    name: parsed.data.event,
+    provider,
+    description: parsed.data.description,
+    payload: parsed.data.payload,
+  };
 }
 
 const rank = (id: string) => {
@@ -35,7 +47,9 @@ const byProviderOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeC
 
 /** Reads `<root>/<provider>/<event>.json` for every provider folder. */
 export async function loadFixtures(root: string = BUILTIN_FIXTURES): Promise<EventDef[]> {
-  const providers = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const providers = (await readdir(root, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const perProvider = await Promise.all(
     providers.sort(byProviderOrder).map(async (provider) => {
       const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();

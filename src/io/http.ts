@@ -21,7 +21,12 @@ function describeFailure(url: string, error: unknown, timeoutMs: number): NonNul
   if (code === 'ECONNREFUSED') {
     return { code: 'ECONNREFUSED', message: `nothing is listening at ${url}` };
   }
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
     return { code: 'TIMEOUT', message: `no answer from ${url} within ${timeoutMs} ms` };
   }
   return { code: 'NETWORK', message: `${url}: ${err.message ?? String(error)}${code ? ` (${code})` : ''}` };
@@ -60,7 +65,11 @@ export async function postBytes(
       headers: {},
       body: Buffer.alloc(0),
       durationMs: elapsedMs(start),
-      error: describeFailure(url, signal.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : error, options.timeoutMs),
+      error: describeFailure(
+        url,
+        signal.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : error,
+        options.timeoutMs,
+      ),
     };
   }
 }

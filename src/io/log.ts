@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DeliveryRecord } from '../core/delivery.js';
@@ -58,7 +58,10 @@ export class DeliveryLog {
       while (this.queue.length > 0) {
         const batch: typeof this.queue = [];
         let bytes = 0;
-        while (this.queue.length > 0 && (batch.length === 0 || bytes + this.queue[0]!.line.length <= MAX_BATCH_BYTES)) {
+        while (
+          this.queue.length > 0 &&
+          (batch.length === 0 || bytes + this.queue[0]!.line.length <= MAX_BATCH_BYTES)
+        ) {
           const item = this.queue.shift()!;
           bytes += item.line.length;
           batch.push(item);
@@ -103,7 +106,10 @@ export interface ReadStats {
 }
 
 /** Streams the log's records, oldest first, skipping lines that are not records. */
-export async function* readDeliveries(file: string, stats: ReadStats = { skipped: 0 }): AsyncGenerator<DeliveryRecord> {
+export async function* readDeliveries(
+  file: string,
+  stats: ReadStats = { skipped: 0 },
+): AsyncGenerator<DeliveryRecord> {
   try {
     await stat(file);
   } catch {
@@ -119,19 +125,14 @@ export async function* readDeliveries(file: string, stats: ReadStats = { skipped
       stats.skipped++;
       continue;
     }
-    if (typeof record === 'object' && record !== null && typeof (record as DeliveryRecord).deliveryId === 'string') {
+    if (
+      typeof record === 'object' &&
+      record !== null &&
+      typeof (record as DeliveryRecord).deliveryId === 'string'
+    ) {
       yield record as DeliveryRecord;
     } else {
       stats.skipped++;
     }
-  }
-}
-
-/** Tightens an existing log to owner-only, as the log holds signed bodies. */
-export async function tightenLog(file: string): Promise<void> {
-  try {
-    await chmod(file, FILE_MODE);
-  } catch {
-    // Not there yet: it is created 0600.
   }
 }

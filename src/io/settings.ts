@@ -14,9 +14,11 @@ export const DEV_SECRET = 'whsec_bWVzLXdlYmhvb2tzLWRldi1zZWNyZXQh';
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   to: z.url({ protocol: /^https?$/ }).optional(),
-  provider: z.string().min(1).optional(),
   /** The name of the environment variable that holds the secret; the secret itself is never stored. */
-  secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  secretEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -55,13 +57,18 @@ export function resolveSecret(
   if (env.MES_WEBHOOKS_SECRET) return { secret: env.MES_WEBHOOKS_SECRET, source: 'env' };
   if (config.secretEnv) {
     const value = env[config.secretEnv];
-    if (!value) throw new UsageError(`the config file names ${config.secretEnv} for the secret, but it is not set`);
+    if (!value)
+      throw new UsageError(`the config file names ${config.secretEnv} for the secret, but it is not set`);
     return { secret: value, source: 'config' };
   }
   return { secret: DEV_SECRET, source: 'default' };
 }
 
-export function resolveTarget(flag: string | undefined, env: NodeJS.ProcessEnv, config: Config): string | undefined {
+export function resolveTarget(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+): string | undefined {
   const target = flag ?? (env.MES_WEBHOOKS_URL || undefined) ?? config.to;
   if (target === undefined) return undefined;
   let url: URL;

@@ -62,7 +62,8 @@ export function inspectDelivery(
   const scheme = detectScheme(headers);
   const provider = detectProvider(payload) ?? (scheme ? findProvider(scheme.id) : undefined);
   const record = payload as Record<string, unknown>;
-  const eventId = (provider && payload ? provider.eventId(record) : undefined) ?? headers['webhook-id'] ?? null;
+  const eventId =
+    (provider && payload ? provider.eventId(record) : undefined) ?? headers['webhook-id'] ?? null;
   let signature: Inspection['signature'];
   if (scheme) {
     const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec });
@@ -172,10 +173,17 @@ export class Listener extends EventEmitter<ListenerEvents> {
       answer = { ok: false, deliveryId, error: seen.problem };
     } else if (this.options.strict && seen.signature.verdict !== 'valid') {
       status = 401;
-      answer = { ok: false, deliveryId, error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` };
+      answer = {
+        ok: false,
+        deliveryId,
+        error: `signature ${seen.signature.verdict}: ${seen.signature.reason}`,
+      };
     }
     const responseBody = Buffer.from(JSON.stringify(answer));
-    const responseHeaders = { 'content-type': 'application/json', 'content-length': String(responseBody.length) };
+    const responseHeaders = {
+      'content-type': 'application/json',
+      'content-length': String(responseBody.length),
+    };
     res.writeHead(status, responseHeaders).end(responseBody);
     const record: DeliveryRecord = {
       v: 1,
@@ -203,7 +211,9 @@ export class Listener extends EventEmitter<ListenerEvents> {
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 export function createListener(options: ListenerOptions): Listener {

@@ -14,7 +14,9 @@ export async function pickEvent(catalog: Catalog): Promise<{ provider: string; e
   const event = await select({
     message: 'Event',
     pageSize: 15,
-    choices: catalog.ofProvider(provider).map((e) => ({ name: e.name, value: e.name, description: e.description })),
+    choices: catalog
+      .ofProvider(provider)
+      .map((e) => ({ name: e.name, value: e.name, description: e.description })),
   });
   return { provider, event };
 }

@@ -23,7 +23,8 @@ function timestampProblem(timestamp: number, now: number, toleranceSec: number |
   if (toleranceSec === null) return undefined;
   const skew = now - timestamp;
   if (skew > toleranceSec) return `timestamp is ${skew} s old, over the ${toleranceSec} s tolerance`;
-  if (-skew > toleranceSec) return `timestamp is ${-skew} s in the future, over the ${toleranceSec} s tolerance`;
+  if (-skew > toleranceSec)
+    return `timestamp is ${-skew} s in the future, over the ${toleranceSec} s tolerance`;
   return undefined;
 }
 
@@ -78,7 +79,8 @@ function timestampedHexScheme(
       }
       if (timestampText === undefined) return invalid(`${header} has no t= timestamp`);
       const timestamp = parseUnixSeconds(timestampText);
-      if (timestamp === undefined) return invalid(`${header} timestamp "${timestampText}" is not unix seconds`);
+      if (timestamp === undefined)
+        return invalid(`${header} timestamp "${timestampText}" is not unix seconds`);
       if (signatures.length === 0) return invalid(`${header} has no ${version}= signature`);
       const expected = hmacSha256(input.secret, `${timestamp}.`, input.body);
       const matched = signatures.some((sig) => {
