@@ -118,11 +118,30 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       'secret to verify with (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)',
     )
     .option('--strict', 'answer 401 to invalid or missing signatures')
-    .option('--max-body <bytes>', 'largest body taken; larger ones get 413')
+    .option('--max-body <bytes>', 'largest body taken; larger ones get 413 (default: 1 MiB)')
+    .option(
+      '--forward-to <url>',
+      "pass every delivery on to your app, exact bytes and headers, and answer with the app's answer",
+    )
+    .option('--status <code>', 'answer every delivery with this status')
+    .option('--delay <ms>', 'wait this long before answering')
+    .option('--fail-first <n>', 'answer 503 to the first N deliveries of each event id')
+    .option('--fail-rate <p>', 'answer 503 to this share (0-1) of deliveries')
+    .option('--seed <n>', 'seed for --fail-rate, for repeatable runs')
+    .option('--ui', 'serve the live web inspector (its URL is printed on start)')
     .option('--json', 'print one JSON object per delivery')
     .option('--no-log', 'do not write the delivery log')
     .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)')
-    .addHelpText('after', examples('mes-webhooks listen', 'mes-webhooks listen --port 4001 --strict --json'))
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks listen',
+        'mes-webhooks listen --forward-to http://localhost:3000/webhooks/mes --ui',
+        'mes-webhooks listen --port 4001 --strict --json',
+        'mes-webhooks listen --fail-first 3',
+        'mes-webhooks listen --fail-rate 0.2 --seed 7 --delay 250',
+      ),
+    )
     .action((opts) => run(async () => (await import('./commands/listen.js')).listenCommand(ctx, opts))());
 
   return program;

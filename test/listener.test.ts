@@ -20,6 +20,7 @@ async function start(options: { strict?: boolean; path?: string; maxBodyBytes?: 
     path: options.path,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     runtime: systemRuntime,
+    token: 'test-token',
   });
   const seen: DeliveryRecord[] = [];
   listener.on('delivery', (r) => seen.push(r));
@@ -92,7 +93,11 @@ describe('the listener', () => {
     const bare = signed('work_order.created');
     expect((await post(url, { 'content-type': 'application/json' }, bare.body)).status).toBe(200);
     expect(seen.map((r) => r.signature?.verdict)).toEqual(['invalid', 'missing']);
-    const unknown = await post(url, { 'content-type': 'application/json' }, '{"hello":"world"}');
+    const unknown = await post(
+      url,
+      { 'content-type': 'application/json; charset=utf-8' },
+      '{"hello":"world"}',
+    );
     expect(unknown.status).toBe(200);
     expect(seen[2]!.signature?.verdict).toBe('unchecked');
   });
@@ -109,13 +114,20 @@ describe('the listener', () => {
 
   it('answers 400 to bodies it cannot read, and records them', async () => {
     const { url, seen } = await start();
-    expect((await post(url, {}, 'not json')).status).toBe(400);
-    expect((await post(url, {}, Buffer.from([0x7b, 0xff, 0x7d]))).status).toBe(400);
-    expect((await post(url, {}, '')).status).toBe(400);
+    const json = { 'content-type': 'application/json' };
+    expect((await post(url, json, 'not json')).status).toBe(400);
+    expect((await post(url, json, Buffer.from([0x7b, 0xff, 0x7d]))).status).toBe(400);
+    expect((await post(url, json, '')).status).toBe(400);
+    expect((await post(url, { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1')).status).toBe(
+      400,
+    );
+    expect((await post(url, {}, '{"a":1}')).status).toBe(400);
     expect(seen.map((r) => r.error?.message)).toEqual([
       'the body is not valid JSON',
       'the body is not valid UTF-8',
       'the body is empty',
+      'content-type is application/x-www-form-urlencoded, not application/json',
+      'no content-type header; webhooks are sent as application/json',
     ]);
     expect(seen[1]!.request.bodyEncoding).toBe('base64');
   });
@@ -123,7 +135,7 @@ describe('the listener', () => {
   it('answers 413 to a body over the limit and keeps answering', async () => {
     const { url, seen } = await start({ maxBodyBytes: 1000 });
     const big = JSON.stringify({ pad: 'x'.repeat(5000) });
-    expect((await post(url, {}, big)).status).toBe(413);
+    expect((await post(url, { 'content-type': 'application/json' }, big)).status).toBe(413);
     const { headers, body } = signed('work_order.created');
     expect((await post(url, headers, body)).status).toBe(200);
     expect(seen).toHaveLength(1);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { DeliveryLog, logPath } from '../io/log.js';
+import { newToken } from '../io/runtime.js';
 import { loadConfig, resolveSecret } from '../io/settings.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
@@ -20,6 +21,17 @@ const schema = z.object({
   secret: z.string().min(1).optional(),
   strict: z.boolean().default(false),
   maxBody: intOption(1, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  forwardTo: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  status: intOption(100, 599).optional(),
+  delay: intOption(0, 10 * 60_000).optional(),
+  failFirst: intOption(0, 1_000_000).optional(),
+  failRate: z.coerce
+    .number({ error: 'must be a number from 0 to 1' })
+    .min(0, 'must be a number from 0 to 1')
+    .max(1, 'must be a number from 0 to 1')
+    .optional(),
+  seed: intOption(0, 2 ** 32 - 1).optional(),
+  ui: z.boolean().default(false),
   json: z.boolean().default(false),
   log: z.boolean().default(true),
   config: z.string().optional(),
@@ -38,15 +50,27 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     strict: options.strict,
     maxBodyBytes: options.maxBody,
     runtime: ctx.runtime,
+    forwardTo: options.forwardTo,
+    flaky: {
+      status: options.status,
+      failFirst: options.failFirst,
+      failRate: options.failRate,
+      seed: options.seed,
+    },
+    delayMs: options.delay,
+    token: newToken(),
+    ui: options.ui,
   });
   const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
-  listener.on('delivery', (record) => {
-    total++;
-    counts[record.signature?.verdict ?? 'unchecked']++;
+  listener.on('record', (record) => {
     void log
       ?.append(record)
       .catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
+  });
+  listener.on('delivery', (record) => {
+    total++;
+    counts[record.signature?.verdict ?? 'unchecked']++;
     ctx.out(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
   });
 
@@ -70,6 +94,17 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     ctx.err(c.yellow(`Warning: listening on ${options.host}, not loopback: other machines can send to it.`));
   }
   ctx.err(`${c.green('Ready!')} Listening on ${c.cyan(listener.url)}`);
+  if (options.forwardTo) ctx.err(`Forwarding every delivery to ${c.cyan(options.forwardTo)}`);
+  if (options.ui) ctx.err(`Inspector: ${c.cyan(listener.inspectorUrl())}`);
+  ctx.err(c.dim(`Feed: ${listener.feedUrl()}`));
+  const flaky = [
+    options.status !== undefined && `answering ${options.status}`,
+    options.failFirst && `failing the first ${options.failFirst} of each event with 503`,
+    options.failRate &&
+      `failing ${options.failRate * 100}% with 503${options.seed !== undefined ? ` (seed ${options.seed})` : ''}`,
+    options.delay && `waiting ${options.delay} ms before answering`,
+  ].filter(Boolean);
+  if (flaky.length > 0) ctx.err(c.yellow(`Flaky on purpose: ${flaky.join(', ')}.`));
   ctx.err(
     c.dim(
       `Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`,

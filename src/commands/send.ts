@@ -7,6 +7,7 @@ import { summarize } from '../core/stats.js';
 import { loadCatalog } from '../io/fixtures.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
+import { newToken } from '../io/runtime.js';
 import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
@@ -61,8 +62,9 @@ async function startLocalReceiver(
     strict: false,
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     runtime: ctx.runtime,
+    token: newToken(),
   });
-  listener.on('delivery', (record) => {
+  listener.on('record', (record) => {
     void log?.append(record);
   });
   await listener.start();

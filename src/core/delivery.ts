@@ -44,6 +44,10 @@ export interface DeliveryRecord {
   durationMs: number;
   signature?: { verdict: Verdict; reason: string };
   error?: { code: string; message: string };
+  /** Received deliveries passed on with --forward-to: the leg to the user's app. */
+  forward?: { deliveryId: string; url: string; status: number | null; durationMs: number; error?: string };
+  /** What a flaky listener simulated instead of its normal answer. */
+  simulated?: string;
 }
 
 export function recordBody(bytes: Uint8Array): RecordedBody {

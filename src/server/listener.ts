@@ -1,11 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { recordBody, type DeliveryRecord, type Verdict } from '../core/delivery.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bodyBytes, recordBody, type DeliveryRecord } from '../core/delivery.js';
+import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
-import { detectProvider, findProvider, unixSeconds, type Provider } from '../core/providers/index.js';
-import { SCHEMES, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
+import { unixSeconds } from '../core/providers/index.js';
+import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
+import { Feed } from './feed.js';
+import { forwardDelivery } from './forward.js';
+import { inspectDelivery } from './inspect.js';
+import { CONTROL_PREFIX, handleControl } from './inspector.js';
+
+export { inspectDelivery } from './inspect.js';
 
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -13,6 +21,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;
+const FORWARD_TIMEOUT_MS = 30_000;
+const HISTORY_SIZE = 500;
 
 export interface ListenerOptions {
   host: string;
@@ -24,76 +34,58 @@ export interface ListenerOptions {
   strict: boolean;
   maxBodyBytes: number;
   runtime: Runtime;
+  /** Pass every delivery on to this URL with its exact bytes and headers. */
+  forwardTo?: string;
+  forwardTimeoutMs?: number;
+  flaky?: FlakyOptions;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** The per-run token of the feed and inspector. */
+  token: string;
+  /** Serve the web inspector. */
+  ui?: boolean;
 }
 
 export interface ListenerEvents {
+  /** A delivery received and answered. */
   delivery: [DeliveryRecord];
-}
-
-interface Inspection {
-  provider: Provider | undefined;
-  scheme: Scheme | undefined;
-  event: string | null;
-  eventId: string | null;
-  signature: { verdict: Verdict; reason: string };
-  /** Why the body cannot be taken, answered with 400. */
-  problem?: string;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Works out what a delivery is: provider, event, and whether its signature holds. */
-export function inspectDelivery(
-  headers: Record<string, string>,
-  bytes: Buffer,
-  secret: string,
-  nowSec: number,
-): Inspection {
-  let payload: unknown;
-  let problem: string | undefined;
-  if (bytes.length === 0) problem = 'the body is empty';
-  else {
-    try {
-      payload = JSON.parse(utf8.decode(bytes));
-    } catch (error) {
-      problem = error instanceof SyntaxError ? 'the body is not valid JSON' : 'the body is not valid UTF-8';
-    }
-  }
-  const scheme = detectScheme(headers);
-  const provider = detectProvider(payload) ?? (scheme ? findProvider(scheme.id) : undefined);
-  const record = payload as Record<string, unknown>;
-  const eventId =
-    (provider && payload ? provider.eventId(record) : undefined) ?? headers['webhook-id'] ?? null;
-  let signature: Inspection['signature'];
-  if (scheme) {
-    const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec });
-    signature = { verdict: result.verdict, reason: result.reason };
-  } else if (provider) {
-    signature = { verdict: 'missing', reason: `no ${SCHEMES[provider.scheme].headers[0]} header` };
-  } else {
-    signature = { verdict: 'unchecked', reason: 'no signature header, and the body is no known envelope' };
-  }
-  return {
-    provider,
-    scheme,
-    event: (provider && payload ? provider.eventType(record) : undefined) ?? null,
-    eventId,
-    signature,
-    problem,
-  };
+  /** Every record to log: deliveries, their forward legs and replays from the inspector. */
+  record: [DeliveryRecord];
 }
 
 export class Listener extends EventEmitter<ListenerEvents> {
   readonly server: Server;
-  private readonly options: ListenerOptions;
+  readonly feed: Feed;
+  readonly history = new Map<string, DeliveryRecord>();
+  private readonly decide: ReturnType<typeof createFlakyPolicy>;
+  private readonly dispatcher = createDispatcher(16);
   url = '';
 
-  constructor(options: ListenerOptions) {
+  constructor(readonly options: ListenerOptions) {
     super();
-    this.options = options;
+    this.decide = createFlakyPolicy(options.flaky ?? {});
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.headersTimeout = HEADERS_TIMEOUT_MS;
-    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
+    this.server.headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    this.server.requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.feed = new Feed({
+      token: options.token,
+      hello: () => ({
+        type: 'hello',
+        deliveries: [...this.history.values()],
+        forwardTo: options.forwardTo ?? null,
+      }),
+    });
+    this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  get origin(): string {
+    return new URL(this.url).origin;
   }
 
   async start(): Promise<string> {
@@ -110,17 +102,51 @@ export class Listener extends EventEmitter<ListenerEvents> {
     return this.url;
   }
 
+  feedUrl(): string {
+    return `${this.origin.replace(/^http/, 'ws')}/__mes-webhooks/feed?token=${this.options.token}`;
+  }
+
+  inspectorUrl(): string {
+    return `${this.origin}/__mes-webhooks/ui?token=${this.options.token}`;
+  }
+
   async close(): Promise<void> {
+    this.feed.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
       // Clients holding a connection open must not keep the process alive.
       setTimeout(() => this.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
     });
+    await this.dispatcher.close();
+  }
+
+  /** Sends a delivery received earlier to the forward target again, exact bytes and headers. */
+  async resend(deliveryId: string): Promise<DeliveryRecord | undefined> {
+    const original = this.history.get(deliveryId);
+    if (!original || !this.options.forwardTo) return undefined;
+    const record = await forwardDelivery(original, this.options.forwardTo, this.forwardOptions());
+    this.emit('record', record);
+    this.feed.broadcast({ type: 'resent', delivery: record });
+    return record;
+  }
+
+  private forwardOptions() {
+    return {
+      runtime: this.options.runtime,
+      timeoutMs: this.options.forwardTimeoutMs ?? FORWARD_TIMEOUT_MS,
+      dispatcher: this.dispatcher,
+    };
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://listener.invalid');
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      handleControl(this, req, res, url).catch(() =>
+        reply(res, 500, { ok: false, error: 'inspector error' }),
+      );
+      return;
+    }
     if (this.options.path && url.pathname !== this.options.path) {
       return reply(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
     }
@@ -133,22 +159,23 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     const arrived = this.options.runtime.now();
     const started = process.hrtime.bigint();
-    const declared = Number(req.headers['content-length']);
-    if (declared > this.options.maxBodyBytes) {
+    const tooLarge = () => {
       res.setHeader('connection', 'close');
-      return reply(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
+      reply(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
+    };
+    if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
+      return tooLarge();
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let refused = false;
     req.on('data', (chunk: Buffer) => {
+      if (refused) return;
       size += chunk.length;
       if (size > this.options.maxBodyBytes) {
-        tooLarge = true;
-        req.pause();
-        res.setHeader('connection', 'close');
-        reply(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
-        req.destroy();
+        refused = true;
+        chunks.length = 0;
+        tooLarge();
         return;
       }
       chunks.push(chunk);
@@ -157,34 +184,23 @@ export class Listener extends EventEmitter<ListenerEvents> {
       // A client that goes away mid-body: nothing to answer, nothing to log.
     });
     req.on('end', () => {
-      if (tooLarge) return;
-      this.complete(req, res, Buffer.concat(chunks), arrived, started);
+      if (refused) return;
+      this.complete(req, res, Buffer.concat(chunks), arrived, started).catch((error: Error) =>
+        reply(res, 500, { ok: false, error: `listener error: ${error.message}` }),
+      );
     });
   }
 
-  private complete(req: IncomingMessage, res: ServerResponse, bytes: Buffer, arrived: Date, started: bigint) {
+  private async complete(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bytes: Buffer,
+    arrived: Date,
+    started: bigint,
+  ) {
     const headers = normalizeHeaders(req.headers);
     const seen = inspectDelivery(headers, bytes, this.options.secret, unixSeconds(arrived));
     const deliveryId = newDeliveryId(this.options.runtime);
-    let status = 200;
-    let answer: Record<string, unknown> = { ok: true, deliveryId };
-    if (seen.problem) {
-      status = 400;
-      answer = { ok: false, deliveryId, error: seen.problem };
-    } else if (this.options.strict && seen.signature.verdict !== 'valid') {
-      status = 401;
-      answer = {
-        ok: false,
-        deliveryId,
-        error: `signature ${seen.signature.verdict}: ${seen.signature.reason}`,
-      };
-    }
-    const responseBody = Buffer.from(JSON.stringify(answer));
-    const responseHeaders = {
-      'content-type': 'application/json',
-      'content-length': String(responseBody.length),
-    };
-    res.writeHead(status, responseHeaders).end(responseBody);
     const record: DeliveryRecord = {
       v: 1,
       deliveryId,
@@ -197,19 +213,72 @@ export class Listener extends EventEmitter<ListenerEvents> {
       attempt: 1,
       groupId: deliveryId,
       request: { method: req.method ?? 'POST', url: req.url ?? '/', headers, ...recordBody(bytes) },
-      response: { status, headers: responseHeaders, ...recordBody(responseBody) },
-      status,
-      ok: status < 300,
-      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      status: null,
+      ok: false,
+      durationMs: 0,
       signature: seen.signature,
       ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
     };
+
+    let status = 200;
+    let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
+    let answer: Buffer = Buffer.from(JSON.stringify({ ok: true, deliveryId }));
+    const json = (code: number, body: Record<string, unknown>) => {
+      status = code;
+      answer = Buffer.from(JSON.stringify({ ok: code < 300, deliveryId, ...body }));
+    };
+    const decision = seen.problem ? { status: undefined } : this.decide(seen.eventId);
+    if (seen.problem) json(400, { error: seen.problem });
+    else if (this.options.strict && seen.signature.verdict !== 'valid') {
+      json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
+    } else if (decision.status !== undefined) {
+      record.simulated = decision.simulated;
+      json(
+        decision.status,
+        decision.status >= 300 ? { error: `simulated by mes-webhooks (${decision.simulated})` } : {},
+      );
+    } else if (this.options.forwardTo) {
+      const leg = await forwardDelivery(record, this.options.forwardTo, this.forwardOptions());
+      record.forward = {
+        deliveryId: leg.deliveryId,
+        url: leg.request.url,
+        status: leg.status,
+        durationMs: leg.durationMs,
+        ...(leg.error ? { error: leg.error.message } : {}),
+      };
+      this.emit('record', leg);
+      if (leg.response) {
+        status = leg.response.status;
+        answer = bodyBytes(leg.response);
+        answerHeaders = leg.response.headers['content-type']
+          ? { 'content-type': leg.response.headers['content-type'] }
+          : {};
+      } else {
+        json(502, { error: `the app at ${this.options.forwardTo} did not answer: ${leg.error?.message}` });
+      }
+    }
+    if (this.options.delayMs) await sleep(this.options.delayMs);
+
+    const responseHeaders = { ...answerHeaders, 'content-length': String(answer.length) };
+    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
+    record.response = { status, headers: responseHeaders, ...recordBody(answer) };
+    record.status = status;
+    record.ok = status >= 200 && status < 300;
+    record.durationMs = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 1000) / 1000;
+    this.remember(record);
+    this.emit('record', record);
     this.emit('delivery', record);
+    this.feed.broadcast({ type: 'delivery', delivery: record });
+  }
+
+  private remember(record: DeliveryRecord): void {
+    this.history.set(record.deliveryId, record);
+    if (this.history.size > HISTORY_SIZE) this.history.delete(this.history.keys().next().value!);
   }
 }
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  if (res.headersSent) return;
+export function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res
     .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })

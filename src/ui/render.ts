@@ -57,11 +57,18 @@ export function renderSent(c: ChalkInstance, r: DeliveryRecord): string {
 export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   const size = formatBytes(bodyBytes(r.request).length);
   const verdict = r.signature ? colorVerdict(c, r.signature.verdict) : '';
-  const detail = r.error
-    ? c.red(r.error.message)
-    : r.signature && r.signature.verdict !== 'valid'
-      ? c.dim(r.signature.reason)
-      : '';
+  const notes: string[] = [];
+  if (r.error) notes.push(c.red(r.error.message));
+  else if (r.signature && r.signature.verdict !== 'valid') notes.push(c.dim(r.signature.reason));
+  if (r.simulated) notes.push(c.yellow(`simulated: ${r.simulated}`));
+  if (r.forward) {
+    notes.push(
+      r.forward.status === null
+        ? c.red(`→ app down: ${r.forward.error ?? 'no answer'}`)
+        : `→ app ${colorStatus(c, r.forward.status)} ${formatMs(r.forward.durationMs)} ${c.dim(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 50))}`,
+    );
+  }
+  const detail = notes.join('  ');
   return [
     c.dim(clock(r.at)),
     (r.provider ?? '?').padEnd(9),
@@ -91,6 +98,9 @@ export function receivedJson(r: DeliveryRecord) {
     bytes: bodyBytes(r.request).length,
     receivedAt: r.at,
     durationMs: r.durationMs,
+    ...(r.simulated ? { simulated: r.simulated } : {}),
+    ...(r.forward ? { forward: r.forward } : {}),
+    ...(r.error ? { error: r.error.message } : {}),
   };
 }
 

@@ -1,0 +1,69 @@
+import type { Verdict } from '../core/delivery.js';
+import { detectProvider, findProvider, type Provider } from '../core/providers/index.js';
+import { SCHEMES, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
+
+export interface Inspection {
+  provider: Provider | undefined;
+  scheme: Scheme | undefined;
+  event: string | null;
+  eventId: string | null;
+  signature: { verdict: Verdict; reason: string };
+  /** Why the body cannot be taken, answered with 400. */
+  problem?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+function bodyProblem(
+  contentType: string | undefined,
+  bytes: Buffer,
+): { problem?: string; payload?: unknown } {
+  if (bytes.length === 0) return { problem: 'the body is empty' };
+  if (contentType === undefined)
+    return { problem: 'no content-type header; webhooks are sent as application/json' };
+  if (!JSON_TYPE.test(contentType))
+    return { problem: `content-type is ${contentType}, not application/json` };
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { problem: 'the body is not valid UTF-8' };
+  }
+  try {
+    return { payload: JSON.parse(text) };
+  } catch {
+    return { problem: 'the body is not valid JSON' };
+  }
+}
+
+/** Works out what a delivery is: provider, event, and whether its signature holds. Never throws. */
+export function inspectDelivery(
+  headers: Record<string, string>,
+  bytes: Buffer,
+  secret: string,
+  nowSec: number,
+): Inspection {
+  const { problem, payload } = bodyProblem(headers['content-type'], bytes);
+  const scheme = detectScheme(headers);
+  const provider = detectProvider(payload) ?? (scheme ? findProvider(scheme.id) : undefined);
+  const envelope = payload as Record<string, unknown>;
+  const known = provider !== undefined && payload !== undefined && provider.matches(envelope);
+  let signature: Inspection['signature'];
+  if (scheme) {
+    const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec });
+    signature = { verdict: result.verdict, reason: result.reason };
+  } else if (provider) {
+    signature = { verdict: 'missing', reason: `no ${SCHEMES[provider.scheme].headers[0]} header` };
+  } else {
+    signature = { verdict: 'unchecked', reason: 'no signature header, and the body is no known envelope' };
+  }
+  return {
+    provider,
+    scheme,
+    event: (known ? provider.eventType(envelope) : undefined) ?? null,
+    eventId: (known ? provider.eventId(envelope) : undefined) ?? headers['webhook-id'] ?? null,
+    signature,
+    problem,
+  };
+}
