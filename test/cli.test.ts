@@ -287,6 +287,20 @@ describe('mes-webhooks listen', () => {
     expect(second.stderr).toMatch(/already in use/);
   });
 
+  it('shows what a flaky listener simulated and what the app behind it answered', async () => {
+    const port = await freePort();
+    const cli = listen(['--fail-first', '1', '--forward-to', `http://127.0.0.1:${port}/app`, '--no-log']);
+    const [, url] = await cli.waitFor(/Listening on (\S+)/);
+    expect(cli.stderr()).toMatch(/Flaky on purpose: failing the first 1 of each event with 503/);
+    const first = await runCli(['send', 'work_order.created', '--to', url!, '--set', 'id="evt-fixed"']);
+    expect(first.code).toBe(1);
+    await cli.waitFor(/503 .*simulated: fail-first 1\/1/);
+    const second = await runCli(['send', 'work_order.created', '--to', url!, '--set', 'id="evt-fixed"']);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toMatch(/502/);
+    await cli.waitFor(/app down: nothing is listening/);
+  });
+
   it('warns when bound beyond loopback', async () => {
     const cli = listen(['--host', '0.0.0.0', '--no-log']);
     await cli.waitFor(/Listening on/);

@@ -53,7 +53,7 @@ export function inspectorPage(nonce: string): string {
 (() => {
   const token = new URLSearchParams(location.search).get('token') || '';
   const deliveries = new Map();
-  let forwardTo = null, selected = null;
+  let forwardTo = null, selected = null, shown = null;
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
@@ -91,12 +91,14 @@ export function inspectorPage(nonce: string): string {
     const providers = new Set([...deliveries.values()].map((d) => d.provider).filter(Boolean));
     const sel = $('filter-provider');
     for (const p of providers) if (![...sel.options].some((o) => o.value === p)) sel.append(el('option', { value: p }, p));
-    renderDetail();
+    // The detail pane is rebuilt only when the selection changes, so scrolling and results stay put.
+    if (selected !== shown) renderDetail();
   }
   function renderDetail() {
     const d = selected && deliveries.get(selected);
     const pane = $('detail');
     if (!d) return;
+    shown = selected;
     const verdict = d.signature ? d.signature.verdict : 'unchecked';
     const headers = el('dl', { class: 'mono' });
     for (const [k, v] of Object.entries(d.request.headers)) headers.append(el('dt', {}, k), el('dd', {}, v));

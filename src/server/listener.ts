@@ -21,6 +21,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const FORWARD_TIMEOUT_MS = 30_000;
 const HISTORY_SIZE = 500;
 
@@ -66,9 +67,15 @@ export class Listener extends EventEmitter<ListenerEvents> {
   constructor(readonly options: ListenerOptions) {
     super();
     this.decide = createFlakyPolicy(options.flaky ?? {});
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.server.headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
-    this.server.requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.server = createServer(
+      {
+        headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+        requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        // How often Node looks for requests over those timeouts (its default is 30 s).
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      },
+      (req, res) => this.handle(req, res),
+    );
     this.feed = new Feed({
       token: options.token,
       hello: () => ({
@@ -78,9 +85,14 @@ export class Listener extends EventEmitter<ListenerEvents> {
       }),
     });
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+    // Malformed requests and clients too slow with their headers: answer if possible, then hang up.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      if (!socket.writable) return socket.destroy();
+      socket.end(
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
+        () => socket.destroy(),
+      );
     });
   }
 
