@@ -9,8 +9,11 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
   const program = buildProgram(ctx, (code) => {
     exitCode = code;
   });
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: typeof program) => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

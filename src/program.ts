@@ -144,5 +144,90 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     )
     .action((opts) => run(async () => (await import('./commands/listen.js')).listenCommand(ctx, opts))());
 
+  const filterOptions = (cmd: Command) =>
+    cmd
+      .option('--event <glob>', 'only these events, e.g. work_order.* ')
+      .option('--provider <provider>', `only this provider's (${PROVIDER_IDS})`)
+      .option('--direction <direction>', 'only sent or only received deliveries')
+      .option('--failed', 'only deliveries not answered with 2xx')
+      .option('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time');
+
+  const logs = program
+    .command('logs')
+    .description('Search, show, follow and export the delivery log')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks logs',
+        "mes-webhooks logs --event 'quality.*' --failed",
+        'mes-webhooks logs show dlv_mwrqgz0n2224e078db',
+        'mes-webhooks logs --follow',
+        'mes-webhooks logs export --har deliveries.har',
+      ),
+    );
+  filterOptions(logs.command('list', { isDefault: true }).description('List deliveries, newest first'))
+    .option('--limit <n>', 'show at most N (default 50 in a table, all with --json; 0 for all)')
+    .option('--json', 'one JSON object per delivery')
+    .option('-f, --follow', 'keep printing deliveries as they are logged')
+    .addHelpText(
+      'after',
+      examples("mes-webhooks logs --event 'work_order.*' --since 1h", 'mes-webhooks logs --failed --json'),
+    )
+    .action((opts) => run(async () => (await import('./commands/logs.js')).logsCommand(ctx, opts))());
+  logs
+    .command('show')
+    .description('Show one delivery: request, response, timing, and its attempts, forwards and replays')
+    .argument('<deliveryId>', 'the id shown by logs, send or listen')
+    .option('--json', 'print the record and its chain as JSON')
+    .addHelpText('after', examples('mes-webhooks logs show dlv_mwrqgz0n2224e078db'))
+    .action((id: string, opts) =>
+      run(async () => (await import('./commands/logs.js')).logsShowCommand(ctx, id, opts))(),
+    );
+  filterOptions(logs.command('export').description('Write deliveries as a HAR 1.2 file for browser devtools'))
+    .requiredOption('--har <file>', 'the HAR file to write')
+    .addHelpText('after', examples('mes-webhooks logs export --har deliveries.har --since 1d'))
+    .action((opts) => run(async () => (await import('./commands/logs.js')).logsExportCommand(ctx, opts))());
+  logs
+    .command('clear')
+    .description('Delete the delivery log (asks first)')
+    .option('-y, --yes', 'do not ask')
+    .addHelpText('after', examples('mes-webhooks logs clear', 'mes-webhooks logs clear --yes'))
+    .action((opts) => run(async () => (await import('./commands/logs.js')).logsClearCommand(ctx, opts))());
+
+  filterOptions(
+    program
+      .command('replay')
+      .description('Send logged deliveries again: exact bytes and headers, or re-signed with --resign')
+      .argument('[deliveryIds...]', 'deliveries to replay'),
+  )
+    .option('--last <n>', 'the last N deliveries (that match the filters)')
+    .option(
+      '--to <url>',
+      'where to send (default: where a sent delivery went, or the forward target of a received one)',
+    )
+    .option('--resign', 'fresh timestamps and signatures with the current secret, keeping the event id')
+    .option(
+      '--secret <secret>',
+      'secret for --resign (default: MES_WEBHOOKS_SECRET, the config file, the development secret)',
+    )
+    .option('--dry-run', 'show what would be sent, send nothing')
+    .option('--concurrency <n>', 'replays in flight at once')
+    .option('--timeout <ms>', 'give up on an answer after this long (default 30000)')
+    .option('--json', 'one JSON object per replay')
+    .option('--no-log', 'do not log the replays')
+    .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks replay dlv_mwrqgz0n2224e078db',
+        'mes-webhooks replay --failed --to http://localhost:3000/webhooks/mes',
+        "mes-webhooks replay --event 'quality.*' --since 2h --resign",
+        'mes-webhooks replay --last 5 --dry-run',
+      ),
+    )
+    .action((ids: string[], opts) =>
+      run(async () => (await import('./commands/replay.js')).replayCommand(ctx, ids, opts))(),
+    );
+
   return program;
 }

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,9 +245,11 @@ describe('hardening', () => {
     const streamed = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: (async function* () {
-        for (let i = 0; i < 16; i++) yield Buffer.alloc(16 * 1024, 'b');
-      })(),
+      body: Readable.from(
+        (function* () {
+          for (let i = 0; i < 16; i++) yield Buffer.alloc(16 * 1024, 'b');
+        })(),
+      ),
     }).then(
       (r) => r.statusCode,
       () => 413,

@@ -12,6 +12,7 @@ function record(id: string, body = '{"a":1}'): DeliveryRecord {
     v: 1,
     deliveryId: id,
     direction: 'sent',
+    kind: 'send',
     at: new Date(0).toISOString(),
     provider: 'mes',
     event: 'work_order.created',

@@ -3,6 +3,7 @@ import type { EventDef } from '../core/catalog.js';
 import { buildEvent, deliveryHeaders, providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
+import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { loadCatalog } from '../io/fixtures.js';
 import { createDispatcher } from '../io/http.js';
@@ -96,7 +97,6 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const latencies: number[] = [];
   const refused: string[] = [];
   let ok = 0;
-  let next = 0;
   const progress =
     loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
   const started = process.hrtime.bigint();
@@ -122,6 +122,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
     };
     const record = await deliver(
       {
+        kind: 'send',
         url: target,
         headers,
         body: built.body,
@@ -144,14 +145,8 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
     } else if (latencies.length % 250 === 0) progress?.update(`sent ${latencies.length}/${total}`);
   };
 
-  const worker = async () => {
-    while (next < total) {
-      const index = next++;
-      await sendOne(defs[index % defs.length]!);
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, total) }, worker));
+    await runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
   } finally {
     progress?.stop();
     await dispatcher.close();

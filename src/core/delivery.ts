@@ -1,6 +1,8 @@
 import type { SchemeId } from './schemes/types.js';
 
 export type Direction = 'sent' | 'received';
+/** What made the record: a send, a delivery received, its forward leg, a replay or a retry attempt. */
+export type DeliveryKind = 'send' | 'receive' | 'forward' | 'replay' | 'retry';
 export type Verdict = 'valid' | 'invalid' | 'missing' | 'unchecked';
 
 export interface RecordedBody {
@@ -25,6 +27,7 @@ export interface DeliveryRecord {
   v: 1;
   deliveryId: string;
   direction: Direction;
+  kind: DeliveryKind;
   /** When the request started (sent) or arrived (received), ISO 8601. */
   at: string;
   provider: string | null;

@@ -118,21 +118,127 @@ export async function* readDeliveries(
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    let record: unknown;
+    const record = parseRecord(line);
+    if (record) yield record;
+    else stats.skipped++;
+  }
+}
+
+const REVERSE_CHUNK_BYTES = 64 * 1024;
+
+function parseRecord(line: string): DeliveryRecord | undefined {
+  try {
+    const record = JSON.parse(line);
+    return typeof record === 'object' && record !== null && typeof record.deliveryId === 'string'
+      ? record
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Streams the log newest first, reading backwards from the end in chunks: memory stays flat. */
+export async function* readDeliveriesNewestFirst(
+  file: string,
+  stats: ReadStats = { skipped: 0 },
+): AsyncGenerator<DeliveryRecord> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return;
+  }
+  try {
+    let position = (await handle.stat()).size;
+    let carry: Buffer = Buffer.alloc(0);
+    const emit = function* (line: Buffer) {
+      if (line.length === 0) return;
+      const text = line.toString('utf8');
+      if (text.trim() === '') return;
+      const record = parseRecord(text);
+      if (record) yield record;
+      else stats.skipped++;
+    };
+    while (position > 0) {
+      const size = Math.min(REVERSE_CHUNK_BYTES, position);
+      position -= size;
+      const chunk = Buffer.alloc(size);
+      await handle.read(chunk, 0, size, position);
+      let buffer = Buffer.concat([chunk, carry]);
+      let end = buffer.length;
+      for (let i = buffer.length - 1; i >= 0; i--) {
+        if (buffer[i] !== 0x0a) continue;
+        yield* emit(buffer.subarray(i + 1, end));
+        end = i;
+      }
+      carry = Buffer.from(buffer.subarray(0, end));
+      buffer = Buffer.alloc(0);
+    }
+    yield* emit(carry);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Yields records appended after `from` bytes, as another process writes them, until `signal`
+ * aborts. Survives the file being created later or truncated (it starts again from the top).
+ */
+export async function* followDeliveries(
+  file: string,
+  from: number,
+  signal: AbortSignal,
+  pollMs = 200,
+): AsyncGenerator<DeliveryRecord> {
+  let position = from;
+  let partial = '';
+  while (!signal.aborted) {
+    let size = -1;
     try {
-      record = JSON.parse(line);
+      size = (await stat(file)).size;
     } catch {
-      stats.skipped++;
+      position = 0;
+      partial = '';
+    }
+    if (size >= 0 && size < position) {
+      position = 0;
+      partial = '';
+    }
+    if (size > position) {
+      const handle = await open(file, 'r');
+      try {
+        const chunk = Buffer.alloc(size - position);
+        await handle.read(chunk, 0, chunk.length, position);
+        position = size;
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const record = line.trim() === '' ? undefined : parseRecord(line);
+          if (record) yield record;
+        }
+      } finally {
+        await handle.close();
+      }
       continue;
     }
-    if (
-      typeof record === 'object' &&
-      record !== null &&
-      typeof (record as DeliveryRecord).deliveryId === 'string'
-    ) {
-      yield record as DeliveryRecord;
-    } else {
-      stats.skipped++;
-    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+export async function logSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
   }
 }

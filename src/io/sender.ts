@@ -1,10 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { isSuccess, recordBody, type DeliveryRecord } from '../core/delivery.js';
+import { isSuccess, recordBody, type DeliveryKind, type DeliveryRecord } from '../core/delivery.js';
 import type { SchemeId } from '../core/schemes/index.js';
 import { postBytes } from './http.js';
 import { newDeliveryId, type Runtime } from './runtime.js';
 
 export interface Outgoing {
+  kind: Exclude<DeliveryKind, 'receive'>;
   url: string;
   headers: Record<string, string>;
   body: string | Uint8Array;
@@ -30,6 +31,7 @@ export async function deliver(
     v: 1,
     deliveryId,
     direction: 'sent',
+    kind: outgoing.kind,
     at,
     provider: outgoing.provider,
     event: outgoing.event,

@@ -36,6 +36,7 @@ export function forwardDelivery(
   forwardTo.search = url.search;
   return deliver(
     {
+      kind: 'forward',
       url: forwardTo.toString(),
       headers: forwardableHeaders(received.request.headers),
       body: bodyBytes(received.request),

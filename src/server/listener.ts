@@ -217,6 +217,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
       v: 1,
       deliveryId,
       direction: 'received',
+      kind: 'receive',
       at: arrived.toISOString(),
       provider: seen.provider?.id ?? null,
       event: seen.event,

@@ -113,6 +113,8 @@ const betterez: Provider = {
   eventType: (p) => stringField(p, 'event'),
   eventId: (p) => stringField(p, 'id'),
   freshen: (p, f) => ({ ...p, attemptId: f.uuid(), created: unixSeconds(f.now), id: f.uuid() }),
+  // Betterez keeps the event id and gives each attempt its own attemptId.
+  redeliveredPayload: (p, f) => ({ ...p, attemptId: f.uuid() }),
 };
 
 const katana: Provider = {
@@ -136,6 +138,7 @@ const katana: Provider = {
   // Katana's events carry no id of their own.
   eventId: () => undefined,
   freshen: (p) => ({ ...p }),
+  retryHeaders: (retry) => ({ 'x-katana-retry-num': String(retry) }),
 };
 
 export const PROVIDERS: readonly Provider[] = [mes, tracktile, betterez, katana];

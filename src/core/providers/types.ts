@@ -32,6 +32,10 @@ export interface Provider {
   eventId(payload: Payload): string | undefined;
   /** A copy with new ids and current timestamps, in the provider's own formats. */
   freshen(payload: Payload, fresh: Freshness): Payload;
+  /** How the platform changes the body when it tries a delivery again; unchanged when absent. */
+  redeliveredPayload?(payload: Payload, fresh: Freshness): Payload;
+  /** Headers the platform adds to its Nth retry (1 for the first retry). */
+  retryHeaders?(retry: number): Record<string, string>;
 }
 
 export const SECOND_MS = 1000;

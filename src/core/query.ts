@@ -1,0 +1,64 @@
+import type { DeliveryRecord, Direction } from './delivery.js';
+import { UsageError } from './errors.js';
+
+export interface LogFilter {
+  event?: string;
+  provider?: string;
+  direction?: Direction;
+  failed?: boolean;
+  since?: Date;
+  /** Leave out forward legs (the copies --forward-to passed on). */
+  originalsOnly?: boolean;
+}
+
+/** `work_order.*` style patterns: `*` is any run of characters, everything else is literal. */
+export function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`);
+}
+
+const UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `30m`, `2h`, `1d` before `now`, or an ISO 8601 time. */
+export function parseSince(text: string, now: Date): Date {
+  const relative = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/.exec(text.trim());
+  if (relative) return new Date(now.getTime() - Number(relative[1]) * UNITS_MS[relative[2]!]!);
+  const absolute = new Date(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(absolute.getTime())) return absolute;
+  throw new UsageError(`--since takes a duration like 30m, 2h or 1d, or an ISO time; got "${text}"`);
+}
+
+export function matcher(filter: LogFilter): (r: DeliveryRecord) => boolean {
+  const event = filter.event ? globToRegExp(filter.event) : undefined;
+  const since = filter.since?.getTime();
+  return (r) =>
+    (event === undefined || (r.event !== null && event.test(r.event))) &&
+    (filter.provider === undefined || r.provider === filter.provider) &&
+    (filter.direction === undefined || r.direction === filter.direction) &&
+    (!filter.failed || !r.ok) &&
+    (since === undefined || Date.parse(r.at) >= since) &&
+    (!filter.originalsOnly || r.kind !== 'forward');
+}
+
+/** The fields `logs --json` prints, one object a record. */
+export function summaryOf(r: DeliveryRecord) {
+  return {
+    deliveryId: r.deliveryId,
+    direction: r.direction,
+    kind: r.kind,
+    provider: r.provider,
+    event: r.event,
+    eventId: r.eventId,
+    url: r.request.url,
+    status: r.status,
+    ok: r.ok,
+    attempt: r.attempt,
+    durationMs: r.durationMs,
+    at: r.at,
+    groupId: r.groupId,
+    ...(r.parentId ? { parentId: r.parentId } : {}),
+    ...(r.signature ? { signature: r.signature.verdict } : {}),
+    ...(r.error ? { error: r.error.message } : {}),
+  };
+}
+export type RecordSummary = ReturnType<typeof summaryOf>;

@@ -1,0 +1,46 @@
+import type { Freshness } from './providers/index.js';
+import { findProvider, unixSeconds } from './providers/index.js';
+import { SCHEMES, type SchemeId } from './schemes/index.js';
+
+export interface Redelivery {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+const SIGNATURE_HEADERS = new Set(Object.values(SCHEMES).flatMap((s) => s.headers));
+
+/**
+ * A delivery made again the way its platform would: the same event id, the body changed only where
+ * the platform changes it (Betterez's attemptId), a fresh timestamp, and a new signature with the
+ * current secret. Standard Webhooks keeps its webhook-id.
+ */
+export function resignDelivery(input: {
+  body: Buffer;
+  headers: Record<string, string>;
+  scheme: SchemeId | null;
+  provider: string | null;
+  secret: string;
+  fresh: Freshness;
+}): Redelivery {
+  const provider = input.provider ? findProvider(input.provider) : undefined;
+  let body = input.body;
+  if (provider?.redeliveredPayload) {
+    try {
+      const payload = JSON.parse(body.toString('utf8'));
+      body = Buffer.from(JSON.stringify(provider.redeliveredPayload(payload, input.fresh)));
+    } catch {
+      // Not JSON: the bytes go again unchanged.
+    }
+  }
+  if (!input.scheme) return { body, headers: { ...input.headers } };
+  const kept = Object.fromEntries(
+    Object.entries(input.headers).filter(([name]) => !SIGNATURE_HEADERS.has(name)),
+  );
+  const signed = SCHEMES[input.scheme].sign({
+    secret: input.secret,
+    body,
+    timestamp: unixSeconds(input.fresh.now),
+    messageId: input.headers['webhook-id'] ?? `msg_${input.fresh.uuid().replace(/-/g, '')}`,
+  });
+  return { body, headers: { ...kept, ...signed } };
+}
