@@ -144,6 +144,40 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     )
     .action((opts) => run(async () => (await import('./commands/listen.js')).listenCommand(ctx, opts))());
 
+  eventOptions(
+    program
+      .command('retry')
+      .description("Play a platform's delivery and retry rules against a receiver, in compressed time")
+      .argument('<event>', 'event type, e.g. work_order.created'),
+  )
+    .option('--to <url>', 'receiver URL (default: MES_WEBHOOKS_URL, then the config file)')
+    .option(
+      '--schedule <schedule>',
+      'mes, katana, standard, a list like "0,5s,30s,5m", or exponential[:base=1s,factor=2,cap=1h,jitter=0.1,attempts=8]',
+    )
+    .option('--speed <x>', 'divide every delay by X (1000: the 35-minute MES schedule in about 2 s)')
+    .option('--max-attempts <n>', 'stop after N attempts')
+    .option(
+      '--deadline <duration>',
+      "count slower answers as failures (default: the platform's, e.g. 5s for MES)",
+    )
+    .option('--seed <n>', 'seed for exponential jitter')
+    .option('--dry-run', 'print the timeline and a chart, send nothing')
+    .option('--json', 'one JSON object per attempt, then a summary')
+    .option('--no-log', 'do not log the attempts')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks retry work_order.created --dry-run',
+        'mes-webhooks retry work_order.created --to http://127.0.0.1:4000/ --speed 1000',
+        'mes-webhooks retry sales_order.packed --to http://localhost:3000/katana --speed 100',
+        'mes-webhooks retry work_order.created --schedule "0,1s,5s" --to http://localhost:3000/hook',
+      ),
+    )
+    .action((event: string, opts) =>
+      run(async () => (await import('./commands/retry.js')).retryCommand(ctx, event, opts))(),
+    );
+
   const filterOptions = (cmd: Command) =>
     cmd
       .option('--event <glob>', 'only these events, e.g. work_order.* ')

@@ -281,7 +281,7 @@ describe('mes-webhooks replay', () => {
       flowId: 'f',
     });
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-    const headers = {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       ...sign('tracktile', { secret, body, timestamp: hourAgo, messageId: '' }),
     };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { buildEvent, deliveryHeaders, providerOf } from '../core/build.js';
 import { loadCatalog } from '../io/fixtures.js';
 import type { Context } from '../ui/context.js';
 import { eventOptionsShape, eventSettings, parseOptions } from './common.js';
-import { USER_AGENT } from '../version.js';
+import { signedEvent } from './outgoing.js';
 
 const schema = z.object({
   ...eventOptionsShape,
@@ -15,30 +14,15 @@ export async function payloadCommand(ctx: Context, event: string, raw: unknown):
   const options = parseOptions(schema, raw);
   const [catalog, settings] = await Promise.all([loadCatalog(), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
-  const now = ctx.runtime.now();
-  const built = buildEvent(def, {
-    fresh: { now, uuid: ctx.runtime.uuid },
-    data: settings.data,
-    sets: settings.sets,
-  });
-  const headers = {
-    ...deliveryHeaders(built.body, {
-      scheme: options.scheme ?? providerOf(def).scheme,
-      secret: settings.secret,
-      now,
-      messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-      userAgent: USER_AGENT,
-    }),
-    ...settings.headers,
-  };
+  const { headers, body } = signedEvent(ctx, def, settings, options.scheme);
   if (options.json) {
-    ctx.out(JSON.stringify({ event: def.name, provider: def.provider, headers, body: built.body }));
+    ctx.out(JSON.stringify({ event: def.name, provider: def.provider, headers, body }));
   } else if (options.headers) {
     for (const [name, value] of Object.entries(headers)) ctx.out(`${name}: ${value}`);
     ctx.out('');
-    ctx.out(built.body);
+    ctx.out(body);
   } else {
-    ctx.out(built.body);
+    ctx.out(body);
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventDef } from '../core/catalog.js';
-import { buildEvent, deliveryHeaders, providerOf } from '../core/build.js';
+import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
@@ -16,8 +16,8 @@ import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { renderReceived, renderSent, sentJson } from '../ui/render.js';
 import { startProgress } from '../ui/spinner.js';
-import { USER_AGENT } from '../version.js';
 import { describeSecret, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import { signedEvent } from './outgoing.js';
 
 const MAX_COUNT = 10_000_000;
 
@@ -102,36 +102,19 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const started = process.hrtime.bigint();
 
   const sendOne = async (def: EventDef) => {
-    const provider = providerOf(def);
-    const now = ctx.runtime.now();
-    const built = buildEvent(def, {
-      fresh: { now, uuid: ctx.runtime.uuid },
-      data: settings.data,
-      sets: settings.sets,
-    });
-    const scheme = options.scheme ?? provider.scheme;
-    const headers = {
-      ...deliveryHeaders(built.body, {
-        scheme,
-        secret: settings.secret,
-        now,
-        messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-        userAgent: USER_AGENT,
-      }),
-      ...settings.headers,
-    };
+    const event = signedEvent(ctx, def, settings, options.scheme);
     const record = await deliver(
       {
         kind: 'send',
         url: target,
-        headers,
-        body: built.body,
+        headers: event.headers,
+        body: event.body,
         provider: def.provider,
         event: def.name,
-        eventId: built.eventId ?? null,
-        scheme,
+        eventId: event.eventId ?? null,
+        scheme: event.scheme,
       },
-      { runtime: ctx.runtime, timeoutMs: options.timeout ?? provider.deadlineMs, dispatcher },
+      { runtime: ctx.runtime, timeoutMs: options.timeout ?? providerOf(def).deadlineMs, dispatcher },
     );
     void log?.append(record);
     latencies.push(record.durationMs);
