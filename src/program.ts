@@ -178,6 +178,43 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       run(async () => (await import('./commands/retry.js')).retryCommand(ctx, event, opts))(),
     );
 
+  program
+    .command('verify')
+    .description(
+      'Check a running receiver for correctness: signatures, raw bytes, idempotency, ordering, deadlines',
+    )
+    .argument('<url>', 'the receiver to check')
+    .option('--provider <provider>', `which platform's deliveries to send (${PROVIDER_IDS})`, 'mes')
+    .addOption(
+      new Option('--scheme <scheme>', "sign with this scheme instead of the provider's").choices(SCHEME_IDS),
+    )
+    .option(
+      '--secret <secret>',
+      "the receiver's secret (default: MES_WEBHOOKS_SECRET, the config file, the development secret)",
+    )
+    .option('--events <globs>', 'only these event types for signature.valid (comma-separated globs)', collect)
+    .option('--only <checks>', 'run only these checks (comma-separated, globs like signature.*)', collect)
+    .option('--skip <checks>', 'skip these checks', collect)
+    .addOption(
+      new Option('--reporter <reporter>', 'output format')
+        .choices(['pretty', 'json', 'junit'])
+        .default('pretty'),
+    )
+    .option('--output <file>', 'write the report to a file (JUnit XML for CI with --reporter junit)')
+    .option('--deadline <duration>', "the answer-time limit (default: the platform's, e.g. 5s for MES)")
+    .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks verify http://localhost:3000/webhooks/mes',
+        'mes-webhooks verify http://localhost:3000/webhooks/katana --provider katana --reporter junit --output verify.xml',
+        'mes-webhooks verify http://localhost:3000/hooks --only \'signature.*\' --secret "$HOOK_SECRET"',
+      ),
+    )
+    .action((url: string, opts) =>
+      run(async () => (await import('./commands/verify.js')).verifyCommand(ctx, url, opts))(),
+    );
+
   const filterOptions = (cmd: Command) =>
     cmd
       .option('--event <glob>', 'only these events, e.g. work_order.* ')
