@@ -83,6 +83,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ? parseDuration(options.deadline) : provider.deadlineMs;
   const dispatcher = createDispatcher(4);
+  const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
   const verifyContext: VerifyContext = {
@@ -91,7 +92,8 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     secret,
     wrongSecret: `whsec_${randomBytes(24).toString('base64')}`,
     events,
-    lifecycle: (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id)),
+    lifecycle,
+    primary: lifecycle[0] ?? events[0]!,
     deadlineMs,
     oversizedBytes: OVERSIZED_BYTES,
     build: (def: EventDef) => buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid } }),
@@ -116,7 +118,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
   };
 
   // One correctly signed delivery first: a receiver that is not running is one message, not thirteen failures.
-  const first = verifyContext.build(events[0]!);
+  const first = verifyContext.build(verifyContext.primary);
   const preflight = await verifyContext.send({
     label: first.event,
     body: first.body,

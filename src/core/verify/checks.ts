@@ -52,6 +52,8 @@ export interface VerifyContext {
   events: readonly EventDef[];
   /** Events of one lifecycle, in the order they happen. */
   lifecycle: readonly EventDef[];
+  /** The event the single-delivery checks send. */
+  primary: EventDef;
   deadlineMs: number;
   oversizedBytes: number;
   build(def: EventDef): BuiltProbeEvent;
@@ -157,7 +159,7 @@ export const CHECKS: readonly Check[] = [
     name: 'signature.missing',
     description: 'a delivery without a signature gets 4xx (401 ideal)',
     run: (ctx) => {
-      const probe = signed(ctx, ctx.events[0]!);
+      const probe = signed(ctx, ctx.primary);
       return expectRejected(
         ctx,
         { ...probe, headers: withoutSignature(ctx, probe.headers) },
@@ -171,7 +173,7 @@ export const CHECKS: readonly Check[] = [
     run: (ctx) =>
       expectRejected(
         ctx,
-        signed(ctx, ctx.events[0]!, { secret: ctx.wrongSecret }),
+        signed(ctx, ctx.primary, { secret: ctx.wrongSecret }),
         'compare the signature with one computed from your secret, and answer 401 when they differ',
       ),
   },
@@ -179,7 +181,7 @@ export const CHECKS: readonly Check[] = [
     name: 'signature.tampered-body',
     description: 'a body changed after signing gets 4xx (401 ideal)',
     run: (ctx) => {
-      const built = ctx.build(ctx.events[0]!);
+      const built = ctx.build(ctx.primary);
       const headers = ctx.sign(built.body, { messageId: built.eventId });
       const tampered = JSON.stringify({ ...built.payload, tampered: true });
       return expectRejected(
@@ -193,7 +195,7 @@ export const CHECKS: readonly Check[] = [
     name: 'signature.raw-bytes',
     description: 'a body formatted differently (indented, keys reordered) and signed correctly gets 2xx',
     async run(ctx) {
-      const built = ctx.build(ctx.events[0]!);
+      const built = ctx.build(ctx.primary);
       const body = reformatted(built.payload);
       const probe = {
         label: `${built.event}, indented with keys reordered`,
@@ -214,7 +216,7 @@ export const CHECKS: readonly Check[] = [
     name: 'signature.malformed',
     description: 'truncated, wrong-version, bad hex/base64 signatures get 4xx, never 5xx',
     async run(ctx) {
-      const built = ctx.build(ctx.events[0]!);
+      const built = ctx.build(ctx.primary);
       const timestamp = ctx.now();
       const valid = ctx.sign(built.body, { messageId: built.eventId, timestamp });
       const bad: Evidence[] = [];
@@ -250,7 +252,7 @@ export const CHECKS: readonly Check[] = [
     name: 'signature.rotation',
     description: 'one valid signature among decoys gets 2xx (schemes that carry several)',
     async run(ctx) {
-      const built = ctx.build(ctx.events[0]!);
+      const built = ctx.build(ctx.primary);
       const variant = rotationVariant(
         ctx.scheme,
         ctx.sign(built.body, { messageId: built.eventId }),
@@ -278,7 +280,7 @@ export const CHECKS: readonly Check[] = [
       if (tolerance === null)
         return { status: 'skip', message: `the ${ctx.scheme} scheme signs no timestamp`, evidence: [] };
       const offset = (which === 'stale' ? -1 : 1) * 600;
-      const probe = signed(ctx, ctx.events[0]!, { timestamp: ctx.now() + offset });
+      const probe = signed(ctx, ctx.primary, { timestamp: ctx.now() + offset });
       const result = await ctx.send({
         ...probe,
         label: `${probe.label}, timestamp ${which === 'stale' ? '10 min old' : '10 min ahead'}`,
@@ -308,7 +310,7 @@ export const CHECKS: readonly Check[] = [
     name: 'idempotency.duplicate',
     description: 'the same event twice, and twice at once, gets 2xx every time',
     async run(ctx) {
-      const probe = signed(ctx, ctx.events[0]!);
+      const probe = signed(ctx, ctx.primary);
       const results = [
         await ctx.send(probe),
         await ctx.send(probe),
@@ -351,7 +353,7 @@ export const CHECKS: readonly Check[] = [
     name: 'body.oversized',
     description: 'a body of several MiB gets 4xx or a closed connection, never 5xx',
     async run(ctx) {
-      const built = ctx.build(ctx.events[0]!);
+      const built = ctx.build(ctx.primary);
       const body = JSON.stringify({ ...built.payload, padding: 'x'.repeat(ctx.oversizedBytes) });
       const probe = {
         label: `${built.event}, padded`,
