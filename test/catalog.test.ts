@@ -181,3 +181,10 @@ describe('looking events up', () => {
     expect(() => catalog.find('work_order.created', 'katana')).toThrow(/for provider katana/);
   });
 });
+
+describe('the compiled catalog', () => {
+  it('is exactly the fixtures folder', async () => {
+    const { BUILTIN_EVENTS } = await import('../src/generated/catalog.js');
+    expect(BUILTIN_EVENTS).toEqual(events);
+  });
+});

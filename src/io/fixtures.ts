@@ -61,7 +61,8 @@ export async function loadFixtures(root: string = BUILTIN_FIXTURES): Promise<Eve
 
 let builtin: Promise<Catalog> | undefined;
 
+/** The built-in catalog, compiled from fixtures/ at build time, so start-up reads no fixture files. */
 export function loadCatalog(): Promise<Catalog> {
-  builtin ??= loadFixtures().then(createCatalog);
+  builtin ??= import('../generated/catalog.js').then(({ BUILTIN_EVENTS }) => createCatalog(BUILTIN_EVENTS));
   return builtin;
 }

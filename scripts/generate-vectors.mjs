@@ -1,0 +1,98 @@
+// Writes test-vectors.json: for every scheme, valid and invalid signed deliveries that receivers in
+// any language can test against. Run after `npm run build`; the file is committed and shipped, and
+// a test proves the schemes still agree with it.
+import { writeFileSync } from 'node:fs';
+import { sign } from '../dist/index.js';
+
+const NOW = 1767225600; // 2026-01-01T00:00:00Z
+const body =
+  '{"id":"evt-0a1b2c3d4e5f60718293","type":"work_order.created","timestamp":"2026-01-01T00:00:00Z","data":{"workOrder":{"id":"wo-123","quantity":100}}}';
+const secrets = {
+  mes: 'mes-test-secret',
+  katana: 'katana-test-token',
+  tracktile: 'tracktile-test-secret',
+  betterez: 'btrz-test-secret',
+  standard: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+};
+const vectors = [];
+for (const [scheme, secret] of Object.entries(secrets)) {
+  const headers = sign(scheme, {
+    secret,
+    body,
+    timestamp: NOW,
+    messageId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
+  });
+  const base = {
+    scheme,
+    secret,
+    body,
+    timestamp: NOW,
+    now: NOW,
+    messageId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
+  };
+  const [name] = Object.keys(headers).filter((h) => h !== 'webhook-id' && h !== 'webhook-timestamp');
+  vectors.push({ ...base, name: 'valid', headers, valid: true });
+  vectors.push({
+    ...base,
+    name: 'wrong secret',
+    secret: `${secret}x`.replace(/^whsec_.*$/, 'whsec_dGhlLXdyb25nLWtleS1mb3ItdGVzdHM='),
+    headers,
+    valid: false,
+  });
+  vectors.push({
+    ...base,
+    name: 'body changed after signing',
+    body: body.replace('100', '101'),
+    headers,
+    valid: false,
+  });
+  vectors.push({
+    ...base,
+    name: 'body re-formatted after signing',
+    body: JSON.stringify(JSON.parse(body), null, 2),
+    headers,
+    valid: false,
+  });
+  const value = headers[name];
+  vectors.push({
+    ...base,
+    name: 'truncated signature',
+    headers: { ...headers, [name]: value.slice(0, value.length - 8) },
+    valid: false,
+  });
+  if (scheme === 'mes' || scheme === 'katana') {
+    vectors.push({
+      ...base,
+      name: 'sha256= prefix is accepted',
+      headers: { ...headers, [name]: `sha256=${value}` },
+      valid: true,
+    });
+  } else {
+    vectors.push({ ...base, name: 'timestamp 6 minutes old', now: NOW + 360, headers, valid: false });
+    vectors.push({ ...base, name: 'timestamp 6 minutes ahead', now: NOW - 360, headers, valid: false });
+    vectors.push({ ...base, name: 'within tolerance (4 minutes)', now: NOW + 240, headers, valid: true });
+  }
+}
+vectors.push({
+  scheme: 'standard',
+  name: 'Standard Webhooks published vector',
+  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  body: '{"test": 2432232314}',
+  timestamp: 1614265330,
+  now: 1614265330,
+  messageId: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+  headers: {
+    'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+    'webhook-timestamp': '1614265330',
+    'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+  },
+  valid: true,
+});
+const file = {
+  description:
+    'Signed webhook deliveries for the mes, katana, tracktile, betterez and standard schemes. For each vector: with `secret`, a receiver given `body` (exact bytes, UTF-8) and `headers`, checking at unix time `now`, must accept it when `valid` is true and reject it otherwise. Timestamped schemes use a 5-minute tolerance. Valid vectors are also what signing `body` at `timestamp` (with `messageId` for standard) must produce.',
+  version: 1,
+  vectors,
+};
+writeFileSync(new URL('../test-vectors.json', import.meta.url), `${JSON.stringify(file, null, 2)}\n`);
+console.log(`${vectors.length} vectors`);

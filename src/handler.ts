@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeliveryRecord } from './core/delivery.js';
+import { detectProvider, findProvider, unixSeconds, type Payload } from './core/providers/index.js';
+import { SCHEMES, verify, type SchemeId, type VerifyResult } from './core/schemes/index.js';
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookOptions {
+  /** Which platform sends to this endpoint: picks the signing scheme. */
+  provider?: string;
+  /** Or name the scheme directly (e.g. `standard`). */
+  scheme?: SchemeId;
+  secret: string;
+  /** Seconds; null turns the timestamp check off. Defaults to the scheme's. */
+  toleranceSec?: number | null;
+  maxBodyBytes?: number;
+  /** Injected clock, unix seconds. */
+  now?: () => number;
+}
+
+export interface VerifiedWebhook {
+  provider: string | null;
+  event: string | null;
+  eventId: string | null;
+  payload: Payload;
+  /** The exact bytes that were signed. */
+  rawBody: Buffer;
+}
+
+type Rejection = { status: number; error: string };
+
+function schemeOf(options: WebhookOptions): SchemeId {
+  if (options.scheme) return options.scheme;
+  const provider = findProvider(options.provider ?? 'mes');
+  if (!provider) throw new TypeError(`unknown provider "${options.provider}"`);
+  return provider.scheme;
+}
+
+async function readRaw(
+  req: IncomingMessage & { body?: unknown },
+  limit: number,
+): Promise<Buffer | Rejection> {
+  // express.raw() has already read the bytes; express.json() has thrown them away.
+  if (Buffer.isBuffer(req.body)) return req.body;
+  if (req.body !== undefined && typeof req.body === 'object' && req.readableEnded) {
+    return {
+      status: 500,
+      error:
+        'the body was parsed before verification: mount this with express.raw({ type: "application/json" })',
+    };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return { status: 413, error: `the body is over ${limit} bytes` };
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Verifies one request's raw body and signature; resolves to the webhook, or to why it is refused. */
+export async function verifyRequest(
+  req: IncomingMessage,
+  options: WebhookOptions,
+): Promise<{ ok: true; webhook: VerifiedWebhook } | ({ ok: false } & Rejection)> {
+  const scheme = schemeOf(options);
+  const raw = await readRaw(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (!Buffer.isBuffer(raw)) return { ok: false, ...raw };
+  const result: VerifyResult = verify(scheme, {
+    secret: options.secret,
+    body: raw,
+    headers: req.headers as Record<string, string>,
+    now: options.now?.() ?? unixSeconds(new Date()),
+    ...(options.toleranceSec === undefined ? {} : { toleranceSec: options.toleranceSec }),
+  });
+  if (!result.ok) return { ok: false, status: 401, error: `invalid signature: ${result.reason}` };
+  let payload: Payload;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, status: 400, error: 'the body is not valid JSON' };
+  }
+  const provider = detectProvider(payload) ?? (options.provider ? findProvider(options.provider) : undefined);
+  return {
+    ok: true,
+    webhook: {
+      provider: provider?.id ?? null,
+      event: provider?.eventType(payload) ?? null,
+      eventId: provider?.eventId(payload) ?? (req.headers['webhook-id'] as string | undefined) ?? null,
+      payload,
+      rawBody: raw,
+    },
+  };
+}
+
+function refuse(res: ServerResponse, status: number, error: string): void {
+  const text = JSON.stringify({ error });
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
+}
+
+/**
+ * Wraps a node:http handler: the request's raw body is verified first, and a bad signature is
+ * answered 401 here, so `handler` only ever sees verified webhooks.
+ */
+export function webhookHandler(
+  options: WebhookOptions,
+  handler: (webhook: VerifiedWebhook, req: IncomingMessage, res: ServerResponse) => unknown,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  schemeOf(options);
+  return async (req, res) => {
+    const result = await verifyRequest(req, options);
+    if (!result.ok) return refuse(res, result.status, result.error);
+    await handler(result.webhook, req, res);
+  };
+}
+
+/**
+ * Express middleware: mount it on the webhook route, before any JSON parser (or after
+ * `express.raw({ type: 'application/json' })`). The verified webhook is on `req.webhook`.
+ */
+export function expressWebhook(options: WebhookOptions) {
+  schemeOf(options);
+  return (
+    req: IncomingMessage & { webhook?: VerifiedWebhook },
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ) => {
+    verifyRequest(req, options).then((result) => {
+      if (!result.ok) return refuse(res, result.status, result.error);
+      req.webhook = result.webhook;
+      next();
+    }, next);
+  };
+}
+
+/** The header that carries a scheme's signature, for messages. */
+export const signatureHeaderOf = (scheme: SchemeId): string => SCHEMES[scheme].headers[0]!;
+
+export type { DeliveryRecord };

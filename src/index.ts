@@ -1,0 +1,16 @@
+/**
+ * mes-webhooks as a library: sign and verify the five schemes, build signed sample events for all 81
+ * event types, verify requests in node:http or Express, and run the listener in-process.
+ */
+export { SCHEMES, SCHEME_IDS, sign, verify, detectScheme } from './core/schemes/index.js';
+export type { Scheme, SchemeId, SignInput, VerifyInput, VerifyResult } from './core/schemes/index.js';
+export { PROVIDERS, findProvider, detectProvider } from './core/providers/index.js';
+export type { Provider, Payload, Schedule } from './core/providers/index.js';
+export { buildEvent, events } from './library.js';
+export type { BuildEventOptions, BuiltWebhook, EventInfo } from './library.js';
+export type { EventName, EventPayloads } from './generated/catalog.js';
+export { webhookHandler, expressWebhook, verifyRequest, signatureHeaderOf } from './handler.js';
+export type { VerifiedWebhook, WebhookOptions, DeliveryRecord } from './handler.js';
+export { createListener } from './server/listener.js';
+export type { Listener, ListenerOptions } from './server/listener.js';
+export { DEV_SECRET } from './io/settings.js';
