@@ -1,11 +1,19 @@
 import { CommanderError } from 'commander';
 import { CliError } from './core/errors.js';
+import { loadConfig } from './io/settings.js';
 import { buildProgram } from './program.js';
 import { processContext, type Context } from './ui/context.js';
 
 /** Runs the CLI and returns the exit code; the one place errors become exit codes and messages. */
 export async function main(argv: string[], ctx: Context): Promise<number> {
   let exitCode = 0;
+  try {
+    if (!argv.some((a) => ['-h', '--help', '-v', '--version', 'help', 'init'].includes(a))) {
+      ctx.config = await loadConfig(ctx.cwd, flagValue(argv, '--config'));
+    }
+  } catch (error) {
+    return report(ctx, error);
+  }
   const program = buildProgram(ctx, (code) => {
     exitCode = code;
   });
@@ -18,21 +26,34 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are successes; every other commander error is bad usage.
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (error instanceof CliError) {
-      ctx.err(`${ctx.color.red('Error:')} ${error.message}`);
-      if (error.hint) ctx.err(ctx.color.dim(`Hint: ${error.hint}`));
-      return error.exitCode;
-    }
-    if (isPromptExit(error)) return 130;
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.err(`${ctx.color.red('Unexpected error:')} ${message}`);
-    if (ctx.env.MES_WEBHOOKS_DEBUG && error instanceof Error) ctx.err(error.stack ?? '');
-    return 1;
+    return report(ctx, error);
   }
+}
+
+/** The value of `--flag value` or `--flag=value` in argv. */
+function flagValue(argv: string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) return argv[i + 1];
+    if (argv[i]!.startsWith(`${flag}=`)) return argv[i]!.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+function report(ctx: Context, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; every other commander error is bad usage.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof CliError) {
+    ctx.err(`${ctx.color.red('Error:')} ${error.message}`);
+    if (error.hint) ctx.err(ctx.color.dim(`Hint: ${error.hint}`));
+    return error.exitCode;
+  }
+  if (isPromptExit(error)) return 130;
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.err(`${ctx.color.red('Unexpected error:')} ${message}`);
+  if (ctx.env.MES_WEBHOOKS_DEBUG && error instanceof Error) ctx.err(error.stack ?? '');
+  return 1;
 }
 
 function isPromptExit(error: unknown): boolean {

@@ -6,8 +6,10 @@ import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
 import { parseAssignment } from '../core/overrides.js';
 import { PROVIDERS, findProvider } from '../core/providers/index.js';
-import { SCHEME_IDS, isSchemeId, type SchemeId } from '../core/schemes/index.js';
-import { loadConfig, resolveSecret, type Config } from '../io/settings.js';
+import { parseDuration } from '../core/schedule.js';
+import { allSchemes, isSchemeId, type SchemeId } from '../core/schemes/index.js';
+import { loadCatalog } from '../io/fixtures.js';
+import { configFolders, resolveSecret, type Config } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 
 /** Parses a command's options once, at the boundary, into the shape the command works with. */
@@ -35,8 +37,24 @@ export const providerOption = z.string().refine((p) => findProvider(p) !== undef
 
 export const schemeOption = z
   .string()
-  .refine(isSchemeId, { error: `must be one of ${SCHEME_IDS.join(', ')}` })
+  .refine(isSchemeId, {
+    error: () =>
+      `must be one of ${allSchemes()
+        .map((s) => s.id)
+        .join(', ')}`,
+  })
   .transform((s) => s as SchemeId);
+
+/** `-10m`, `+6m`, `30s`: a signed duration in ms. */
+export const offsetOption = z.string().transform((text, ctx) => {
+  const m = /^([+-]?)(.+)$/.exec(text.trim())!;
+  try {
+    return (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like -10m or +6m' });
+    return z.NEVER;
+  }
+});
 
 /** What `payload` and `send` share: how an event is built and signed. */
 export const eventOptionsShape = {
@@ -46,6 +64,7 @@ export const eventOptionsShape = {
   set: z.array(z.string()).default([]),
   data: z.string().optional(),
   header: z.array(z.string()).default([]),
+  timestampOffset: offsetOption.optional(),
   config: z.string().optional(),
 };
 
@@ -53,6 +72,10 @@ export interface EventSettings {
   config: Config;
   secret: string;
   secretSource: string;
+  /** The secret for one provider's events: the config can name one per provider. */
+  secretFor(provider: string): string;
+  /** Added to the clock the events are built and signed with (--timestamp-offset). */
+  clockOffsetMs: number;
   sets: ReturnType<typeof parseAssignment>[];
   data: unknown;
   headers: Record<string, string>;
@@ -75,9 +98,9 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
 
 export async function eventSettings(
   ctx: Context,
-  options: { secret?: string; set: string[]; data?: string; header: string[]; config?: string },
+  options: { secret?: string; set: string[]; data?: string; header: string[]; timestampOffset?: number },
 ): Promise<EventSettings> {
-  const config = await loadConfig(ctx.cwd, options.config);
+  const config = ctx.config;
   const { secret, source } = resolveSecret(options.secret, ctx.env, config);
   const headers: Record<string, string> = {};
   for (const line of options.header) {
@@ -89,6 +112,8 @@ export async function eventSettings(
     config,
     secret,
     secretSource: source,
+    secretFor: (provider) => resolveSecret(options.secret, ctx.env, config, provider).secret,
+    clockOffsetMs: options.timestampOffset ?? 0,
     sets: options.set.map(parseAssignment),
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
     headers,
@@ -115,4 +140,9 @@ export function resolveEvents(catalog: Catalog, names: readonly string[], provid
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The catalog: built-in events and those of the config file's fixture folders. */
+export function catalogFor(ctx: Context): Promise<Catalog> {
+  return loadCatalog(configFolders(ctx.config, 'fixtures'));
 }

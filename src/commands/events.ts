@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { loadCatalog } from '../io/fixtures.js';
 import type { Context } from '../ui/context.js';
 import { renderEventTable } from '../ui/render.js';
-import { parseOptions, providerOption } from './common.js';
+import { catalogFor, parseOptions, providerOption } from './common.js';
 
 const schema = z.object({ provider: providerOption.optional(), json: z.boolean().default(false) });
 
 export async function eventsCommand(ctx: Context, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const catalog = await loadCatalog();
+  const catalog = await catalogFor(ctx);
   const events = options.provider ? catalog.ofProvider(options.provider) : catalog.events;
   if (options.json) {
     ctx.out(

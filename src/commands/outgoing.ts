@@ -17,7 +17,7 @@ export function signedEvent(
   settings: EventSettings,
   scheme?: SchemeId,
 ): SignedEvent {
-  const now = ctx.runtime.now();
+  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
   const built = buildEvent(def, {
     fresh: { now, uuid: ctx.runtime.uuid },
     data: settings.data,
@@ -27,7 +27,7 @@ export function signedEvent(
   const headers = {
     ...deliveryHeaders(built.body, {
       scheme: use,
-      secret: settings.secret,
+      secret: settings.secretFor(def.provider),
       now,
       messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
       userAgent: USER_AGENT,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { loadCatalog } from '../io/fixtures.js';
 import type { Context } from '../ui/context.js';
-import { eventOptionsShape, eventSettings, parseOptions } from './common.js';
+import { catalogFor, eventOptionsShape, eventSettings, parseOptions } from './common.js';
 import { signedEvent } from './outgoing.js';
 
 const schema = z.object({
@@ -12,7 +11,7 @@ const schema = z.object({
 
 export async function payloadCommand(ctx: Context, event: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const [catalog, settings] = await Promise.all([loadCatalog(), eventSettings(ctx, options)]);
+  const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
   const { headers, body } = signedEvent(ctx, def, settings, options.scheme);
   if (options.json) {

@@ -13,7 +13,7 @@ import {
   type ReadStats,
 } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { loadConfig, resolveSecret, resolveTarget } from '../io/settings.js';
+import { resolveSecret, resolveTarget } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
@@ -95,7 +95,6 @@ function targetOf(record: DeliveryRecord, to: string | undefined): string {
 
 export async function replayCommand(ctx: Context, ids: string[], raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const config = await loadConfig(ctx.cwd, options.config);
   const to = resolveTarget(options.to, {}, {});
   const file = logPath(ctx.env, ctx.cwd);
   const stats: ReadStats = { skipped: 0 };
@@ -105,7 +104,7 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
     ctx.err('No deliveries match; nothing to replay.');
     return 0;
   }
-  const secret = options.resign ? resolveSecret(options.secret, ctx.env, config).secret : '';
+  const secret = options.resign ? resolveSecret(options.secret, ctx.env, ctx.config).secret : '';
   const plans = records.map((original) => {
     const url = targetOf(original, to);
     const exact = {

@@ -14,7 +14,6 @@ import {
   planAttempts,
   SCHEDULE_PRESETS,
 } from '../core/schedule.js';
-import { loadCatalog } from '../io/fixtures.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { deliver } from '../io/sender.js';
@@ -23,7 +22,7 @@ import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
 import { renderAttempt, renderDone, renderPlanRow, timelineChart } from '../ui/render-retry.js';
 import { startProgress } from '../ui/spinner.js';
-import { eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
 import { signedEvent } from './outgoing.js';
 
 const STANDARD_DEADLINE_MS = 15 * SECOND_MS;
@@ -62,7 +61,7 @@ function describeChanges(first: Redelivery, retry: Redelivery): string {
 
 export async function retryCommand(ctx: Context, eventName: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const [catalog, settings] = await Promise.all([loadCatalog(), eventSettings(ctx, options)]);
+  const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(eventName, options.provider);
   const provider = providerOf(def);
   const standard = options.scheme === 'standard';

@@ -5,7 +5,6 @@ import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
-import { loadCatalog } from '../io/fixtures.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { newToken } from '../io/runtime.js';
@@ -16,7 +15,14 @@ import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { renderReceived, renderSent, sentJson } from '../ui/render.js';
 import { startProgress } from '../ui/spinner.js';
-import { describeSecret, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import {
+  catalogFor,
+  describeSecret,
+  eventOptionsShape,
+  eventSettings,
+  intOption,
+  parseOptions,
+} from './common.js';
 import { signedEvent } from './outgoing.js';
 
 const MAX_COUNT = 10_000_000;
@@ -37,7 +43,7 @@ async function chooseEvents(
   names: string[],
   options: z.infer<typeof schema>,
 ): Promise<EventDef[]> {
-  const catalog = await loadCatalog();
+  const catalog = await catalogFor(ctx);
   if (options.all) {
     if (names.length > 0) throw new UsageError('name events or use --all, not both');
     return options.provider ? catalog.ofProvider(options.provider) : [...catalog.events];
@@ -83,9 +89,13 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
-  let target = resolveTarget(options.to, ctx.env, settings.config);
-  const local = target === undefined ? await startLocalReceiver(ctx, settings.secret, log) : undefined;
-  target ??= local!.url;
+  // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
+  const targets = new Map(
+    defs.map((def) => [def, resolveTarget(options.to, ctx.env, settings.config, def.name)]),
+  );
+  const local = [...targets.values()].includes(undefined)
+    ? await startLocalReceiver(ctx, settings.secret, log)
+    : undefined;
 
   const received = new Map<string, DeliveryRecord>();
   // Matched by body: Katana's events carry no id.
@@ -106,7 +116,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
     const record = await deliver(
       {
         kind: 'send',
-        url: target,
+        url: targets.get(def) ?? local!.url,
         headers: event.headers,
         body: event.body,
         provider: def.provider,

@@ -15,13 +15,12 @@ import {
   type CheckResult,
   type VerifyContext,
 } from '../core/verify/checks.js';
-import { loadCatalog } from '../io/fixtures.js';
 import { createDispatcher, postBytes } from '../io/http.js';
-import { loadConfig, resolveSecret, resolveTarget } from '../io/settings.js';
+import { resolveSecret, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
-import { parseOptions, providerOption, schemeOption } from './common.js';
+import { catalogFor, parseOptions, providerOption, schemeOption } from './common.js';
 
 const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
@@ -60,11 +59,10 @@ const schema = z.object({
 export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
   const target = resolveTarget(url, {}, {})!;
-  const config = await loadConfig(ctx.cwd, options.config);
-  const { secret } = resolveSecret(options.secret, ctx.env, config);
+  const { secret } = resolveSecret(options.secret, ctx.env, ctx.config, options.provider);
   const provider = findProvider(options.provider)!;
   const scheme = options.scheme ?? provider.scheme;
-  const catalog = await loadCatalog();
+  const catalog = await catalogFor(ctx);
   const all = catalog.ofProvider(provider.id);
   const events =
     options.events.length === 0

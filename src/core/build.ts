@@ -2,7 +2,7 @@ import type { EventDef } from './catalog.js';
 import { UsageError } from './errors.js';
 import { deepMerge, setPath } from './overrides.js';
 import { findProvider, unixSeconds, type Freshness, type Payload, type Provider } from './providers/index.js';
-import { SCHEMES, type SchemeId } from './schemes/index.js';
+import { schemeOf, type SchemeId } from './schemes/index.js';
 
 export interface BuildOptions {
   fresh: Freshness;
@@ -58,7 +58,7 @@ export interface SignOptions {
 export function deliveryHeaders(body: string | Uint8Array, options: SignOptions): Record<string, string> {
   let signed: Record<string, string>;
   try {
-    signed = SCHEMES[options.scheme].sign({
+    signed = schemeOf(options.scheme).sign({
       secret: options.secret,
       body,
       timestamp: unixSeconds(options.now),

@@ -1,13 +1,11 @@
 import type { Freshness } from './providers/index.js';
 import { findProvider, unixSeconds } from './providers/index.js';
-import { SCHEMES, type SchemeId } from './schemes/index.js';
+import { allSchemes, schemeOf, type SchemeId } from './schemes/index.js';
 
 export interface Redelivery {
   body: Buffer;
   headers: Record<string, string>;
 }
-
-const SIGNATURE_HEADERS = new Set(Object.values(SCHEMES).flatMap((s) => s.headers));
 
 /**
  * A delivery made again the way its platform would: the same event id, the body changed only where
@@ -33,10 +31,11 @@ export function resignDelivery(input: {
     }
   }
   if (!input.scheme) return { body, headers: { ...input.headers } };
+  const signatureHeaders = new Set(allSchemes().flatMap((s) => s.headers));
   const kept = Object.fromEntries(
-    Object.entries(input.headers).filter(([name]) => !SIGNATURE_HEADERS.has(name)),
+    Object.entries(input.headers).filter(([name]) => !signatureHeaders.has(name)),
   );
-  const signed = SCHEMES[input.scheme].sign({
+  const signed = schemeOf(input.scheme).sign({
     secret: input.secret,
     body,
     timestamp: unixSeconds(input.fresh.now),

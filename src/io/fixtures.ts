@@ -59,10 +59,27 @@ export async function loadFixtures(root: string = BUILTIN_FIXTURES): Promise<Eve
   return perProvider.flat();
 }
 
-let builtin: Promise<Catalog> | undefined;
+const cache = new Map<string, Promise<Catalog>>();
 
-/** The built-in catalog, compiled from fixtures/ at build time, so start-up reads no fixture files. */
-export function loadCatalog(): Promise<Catalog> {
-  builtin ??= import('../generated/catalog.js').then(({ BUILTIN_EVENTS }) => createCatalog(BUILTIN_EVENTS));
-  return builtin;
+/**
+ * The built-in catalog, compiled from fixtures/ at build time so start-up reads no fixture files,
+ * plus the events of any extra fixture folders (a user's own, named in the config file).
+ */
+export function loadCatalog(extraFolders: readonly string[] = []): Promise<Catalog> {
+  const key = extraFolders.join('\0');
+  let catalog = cache.get(key);
+  if (!catalog) {
+    catalog = Promise.all([
+      import('../generated/catalog.js').then((m) => m.BUILTIN_EVENTS),
+      ...extraFolders.map((folder) =>
+        loadFixtures(folder).catch((error: Error) => {
+          throw error instanceof UsageError
+            ? error
+            : new UsageError(`cannot read the fixture folder ${folder}: ${error.message}`);
+        }),
+      ),
+    ]).then((lists) => createCatalog(lists.flat()));
+    cache.set(key, catalog);
+  }
+  return catalog;
 }

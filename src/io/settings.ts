@@ -2,8 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import { customProvider } from '../core/providers/custom.js';
+import { findProvider, registerProvider } from '../core/providers/index.js';
+import { globToRegExp } from '../core/query.js';
+import { parseDuration, parseSchedule, SCHEDULE_PRESETS } from '../core/schedule.js';
+import { customScheme } from '../core/schemes/custom.js';
+import { SCHEME_IDS, isSchemeId, registerScheme } from '../core/schemes/index.js';
 
 export const CONFIG_FILE_NAME = 'mes-webhooks.config.json';
+const BUILTIN_PROVIDER_IDS = ['mes', 'tracktile', 'betterez', 'katana'];
 
 /**
  * The development secret shared by `send` and `listen` when none is set, so the two agree out of
@@ -11,16 +18,79 @@ export const CONFIG_FILE_NAME = 'mes-webhooks.config.json';
  */
 export const DEV_SECRET = 'whsec_bWVzLXdlYmhvb2tzLWRldi1zZWNyZXQh';
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, _ or -');
+const duration = z.string().refine((text) => {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a duration like 500ms, 5s, 10m');
+
+const schemeDef = z
+  .strictObject({
+    signatureHeader: z.string().min(1),
+    signedContent: z.enum(['body', 'timestamp.body', 'id.timestamp.body']),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    prefix: z.string().default(''),
+    separator: z.string().min(1).optional(),
+    timestampHeader: z.string().min(1).optional(),
+    idHeader: z.string().min(1).optional(),
+    secretEncoding: z.enum(['utf8', 'base64']).default('utf8'),
+    tolerance: duration.optional(),
+  })
+  .refine((s) => s.signedContent === 'body' || s.timestampHeader, {
+    path: ['timestampHeader'],
+    error: 'is needed when signedContent holds the timestamp',
+  })
+  .refine((s) => s.signedContent !== 'id.timestamp.body' || s.idHeader, {
+    path: ['idHeader'],
+    error: 'is needed when signedContent holds the id',
+  });
+
+const providerDef = z.strictObject({
+  name: z.string().min(1).optional(),
+  scheme: z.string().min(1),
+  eventField: z.string().min(1),
+  idField: z.string().min(1).optional(),
+  timestampField: z.string().min(1).optional(),
+  timestampFormat: z.enum(['iso', 'unix']).default('iso'),
+  deadline: duration.default('10s'),
+  schedule: z.string().min(1).optional(),
+  secretEnv: envName.optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  to: z.url({ protocol: /^https?$/ }).optional(),
+  /** Default target for every event. */
+  to: httpUrl.optional(),
+  /** Default provider for pickers and `verify`. */
+  provider: z.string().min(1).optional(),
   /** The name of the environment variable that holds the secret; the secret itself is never stored. */
-  secretEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-    .optional(),
+  secretEnv: envName.optional(),
+  /** Event globs to URLs: `"quality.*": "http://localhost:3001/qa"`; the first match wins. */
+  routes: z.record(z.string().min(1), httpUrl).optional(),
+  /** More fixture folders, laid out like fixtures/: `<provider>/<event>.json`. */
+  fixtures: z.array(z.string().min(1)).optional(),
+  /** Folders of scenario files (`<name>.json`). */
+  scenarios: z.array(z.string().min(1)).optional(),
+  schemes: z.record(id, schemeDef).optional(),
+  providers: z.record(id, providerDef).optional(),
 });
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** Where the file was, for relative paths. */ dir?: string;
+};
+
+function problem(file: string, issue: z.core.$ZodIssue): UsageError {
+  const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the file';
+  return new UsageError(
+    `${file}: ${where}: ${issue.message}`,
+    'fix the config file, or point --config at another',
+  );
+}
 
 export async function loadConfig(cwd: string, file?: string): Promise<Config> {
   const target = path.resolve(cwd, file ?? CONFIG_FILE_NAME);
@@ -38,39 +108,90 @@ export async function loadConfig(cwd: string, file?: string): Promise<Config> {
     throw new UsageError(`${target} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = configSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the file';
-    throw new UsageError(`${target}: ${where}: ${issue.message}`);
+  if (!parsed.success) throw problem(target, parsed.error.issues[0]!);
+  const config: Config = { ...parsed.data, dir: path.dirname(target) };
+  applyConfig(config, target);
+  return config;
+}
+
+/** Registers the schemes and providers a config file declares. */
+export function applyConfig(config: Config, file = CONFIG_FILE_NAME): void {
+  for (const [schemeId, def] of Object.entries(config.schemes ?? {})) {
+    if ((SCHEME_IDS as readonly string[]).includes(schemeId)) {
+      throw new UsageError(
+        `${file}: "schemes.${schemeId}": ${schemeId} is built in; give yours another name`,
+      );
+    }
+    registerScheme(
+      customScheme({
+        id: schemeId,
+        ...def,
+        toleranceSec: def.tolerance ? parseDuration(def.tolerance) / 1000 : 300,
+      }),
+    );
   }
-  return parsed.data;
+  for (const [providerId, def] of Object.entries(config.providers ?? {})) {
+    if (BUILTIN_PROVIDER_IDS.includes(providerId)) {
+      throw new UsageError(
+        `${file}: "providers.${providerId}": ${providerId} is built in; give yours another name`,
+      );
+    }
+    if (!isSchemeId(def.scheme)) {
+      throw new UsageError(
+        `${file}: "providers.${providerId}.scheme": no scheme "${def.scheme}"; declare it under "schemes"`,
+      );
+    }
+    let schedule;
+    try {
+      schedule = def.schedule ? parseSchedule(def.schedule, Math.random) : SCHEDULE_PRESETS.mes!;
+    } catch (error) {
+      throw new UsageError(`${file}: "providers.${providerId}.schedule": ${(error as Error).message}`);
+    }
+    registerProvider(
+      customProvider({
+        id: providerId,
+        name: def.name ?? providerId,
+        scheme: def.scheme,
+        eventField: def.eventField,
+        idField: def.idField,
+        timestampField: def.timestampField,
+        timestampFormat: def.timestampFormat,
+        deadlineMs: parseDuration(def.deadline),
+        schedule: { ...schedule, name: providerId },
+      }),
+    );
+  }
+  if (config.provider && !findProvider(config.provider)) {
+    throw new UsageError(`${file}: "provider": no provider "${config.provider}"`);
+  }
+}
+
+/** Folders named in the config, resolved against the config file's folder. */
+export function configFolders(config: Config, key: 'fixtures' | 'scenarios'): string[] {
+  return (config[key] ?? []).map((folder) => path.resolve(config.dir ?? '.', folder));
 }
 
 export type SecretSource = 'flag' | 'env' | 'config' | 'default';
 
+/** --secret, else MES_WEBHOOKS_SECRET, else the variable the config names (per provider, then global), else the development secret. */
 export function resolveSecret(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
   config: Config,
+  provider?: string,
 ): { secret: string; source: SecretSource } {
   if (flag) return { secret: flag, source: 'flag' };
   if (env.MES_WEBHOOKS_SECRET) return { secret: env.MES_WEBHOOKS_SECRET, source: 'env' };
-  if (config.secretEnv) {
-    const value = env[config.secretEnv];
-    if (!value)
-      throw new UsageError(`the config file names ${config.secretEnv} for the secret, but it is not set`);
+  const name = (provider ? config.providers?.[provider]?.secretEnv : undefined) ?? config.secretEnv;
+  if (name) {
+    const value = env[name];
+    if (!value) throw new UsageError(`the config file names ${name} for the secret, but it is not set`);
     return { secret: value, source: 'config' };
   }
   return { secret: DEV_SECRET, source: 'default' };
 }
 
-export function resolveTarget(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-  config: Config,
-): string | undefined {
-  const target = flag ?? (env.MES_WEBHOOKS_URL || undefined) ?? config.to;
-  if (target === undefined) return undefined;
+function checkedUrl(target: string): string {
   let url: URL;
   try {
     url = new URL(target);
@@ -81,4 +202,20 @@ export function resolveTarget(
     throw new UsageError(`"${target}" is not an http(s) URL`);
   }
   return url.toString();
+}
+
+/** --to, else the config's first route whose glob matches the event, else MES_WEBHOOKS_URL, else the config's `to`. */
+export function resolveTarget(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  event?: string,
+): string | undefined {
+  if (flag) return checkedUrl(flag);
+  if (event) {
+    for (const [glob, url] of Object.entries(config.routes ?? {}))
+      if (globToRegExp(glob).test(event)) return checkedUrl(url);
+  }
+  const target = (env.MES_WEBHOOKS_URL || undefined) ?? config.to;
+  return target === undefined ? undefined : checkedUrl(target);
 }

@@ -1,6 +1,6 @@
 import type { Verdict } from '../core/delivery.js';
 import { detectProvider, findProvider, type Provider } from '../core/providers/index.js';
-import { SCHEMES, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
+import { schemeOf, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
 
 export interface Inspection {
   provider: Provider | undefined;
@@ -54,7 +54,7 @@ export function inspectDelivery(
     const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec });
     signature = { verdict: result.verdict, reason: result.reason };
   } else if (provider) {
-    signature = { verdict: 'missing', reason: `no ${SCHEMES[provider.scheme].headers[0]} header` };
+    signature = { verdict: 'missing', reason: `no ${schemeOf(provider.scheme).headers[0]} header` };
   } else {
     signature = { verdict: 'unchecked', reason: 'no signature header, and the body is no known envelope' };
   }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { systemRuntime, type Runtime } from '../io/runtime.js';
+import type { Config } from '../io/settings.js';
 
 export interface Stream {
   write(text: string): unknown;
@@ -14,6 +15,8 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   cwd: string;
   runtime: Runtime;
+  /** The config file, read once before any command runs. */
+  config: Config;
   color: ChalkInstance;
   /** Spinners and prompts only where a person is watching. */
   interactive: boolean;
@@ -43,6 +46,7 @@ export function processContext(): Context {
     env,
     cwd: process.cwd(),
     runtime: systemRuntime,
+    config: {},
     color: new Chalk({ level: colorLevel(env, Boolean(process.stderr.isTTY) && stdoutTTY) }),
     interactive: Boolean(process.stderr.isTTY) && !env.CI,
     waitForStop: () =>

@@ -141,14 +141,22 @@ const katana: Provider = {
   retryHeaders: (retry) => ({ 'x-katana-retry-num': String(retry) }),
 };
 
-export const PROVIDERS: readonly Provider[] = [mes, tracktile, betterez, katana];
+/** The built-in providers, then any a config file declares. */
+export const PROVIDERS: Provider[] = [mes, tracktile, betterez, katana];
 export const DEFAULT_PROVIDER = 'mes';
+
+/** Adds a provider (declared in a config file); one with the same id is replaced. */
+export function registerProvider(provider: Provider): void {
+  const index = PROVIDERS.findIndex((p) => p.id === provider.id);
+  if (index >= 0) PROVIDERS[index] = provider;
+  else PROVIDERS.push(provider);
+}
 
 export function findProvider(id: string): Provider | undefined {
   return PROVIDERS.find((p) => p.id === id);
 }
 
-/** The provider whose envelope a parsed body has, if any. */
+/** The provider whose envelope a parsed body has, if any; built-in envelopes are tried first. */
 export function detectProvider(payload: unknown): Provider | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
   return PROVIDERS.find((p) => p.matches(payload as Record<string, unknown>));

@@ -1,9 +1,11 @@
 import { headerValue } from '../headers.js';
 import { decodeBase64, decodeHexDigest, hmacSha256, parseUnixSeconds, sameBytes } from './hmac.js';
+import { UsageError } from '../errors.js';
 import {
   invalid,
   missing,
   valid,
+  type BuiltinSchemeId,
   type Scheme,
   type SchemeId,
   type VerifyInput,
@@ -142,7 +144,8 @@ const standard: Scheme = {
   },
 };
 
-export const SCHEMES: Readonly<Record<SchemeId, Scheme>> = {
+/** The built-in schemes. */
+export const SCHEMES: Readonly<Record<BuiltinSchemeId, Scheme>> = {
   mes: rawBodyHexScheme('mes', 'x-mes-signature', 'x-mes-signature: hex HMAC-SHA256 of the raw body'),
   katana: rawBodyHexScheme('katana', 'x-sha2-signature', 'x-sha2-signature: hex HMAC-SHA256 of the raw body'),
   tracktile: timestampedHexScheme(
@@ -162,22 +165,40 @@ export const SCHEMES: Readonly<Record<SchemeId, Scheme>> = {
   standard,
 };
 
-export function isSchemeId(value: string): value is SchemeId {
-  return Object.hasOwn(SCHEMES, value);
+const registry = new Map<string, Scheme>(Object.entries(SCHEMES));
+
+/** Adds a scheme (declared in a config file); a later one with the same id replaces it. */
+export function registerScheme(scheme: Scheme): void {
+  registry.set(scheme.id, scheme);
+}
+
+export function allSchemes(): Scheme[] {
+  return [...registry.values()];
+}
+
+export function isSchemeId(value: string): boolean {
+  return registry.has(value);
+}
+
+export function schemeOf(id: SchemeId): Scheme {
+  const scheme = registry.get(id);
+  if (!scheme)
+    throw new UsageError(`unknown scheme "${id}"`, `the schemes are ${[...registry.keys()].join(', ')}`);
+  return scheme;
 }
 
 /** The scheme whose identifying header a request carries, if any. */
 export function detectScheme(headers: Parameters<typeof headerValue>[0]): Scheme | undefined {
-  return Object.values(SCHEMES).find((s) => headerValue(headers, s.headers[0]!) !== undefined);
+  return allSchemes().find((s) => headerValue(headers, s.headers[0]!) !== undefined);
 }
 
 export function sign(scheme: SchemeId, input: Parameters<Scheme['sign']>[0]): Record<string, string> {
-  return SCHEMES[scheme].sign(input);
+  return schemeOf(scheme).sign(input);
 }
 
 export function verify(scheme: SchemeId, input: VerifyInput): VerifyResult {
   try {
-    return SCHEMES[scheme].verify(input);
+    return schemeOf(scheme).verify(input);
   } catch (error) {
     // A guard: verification must give a verdict on any input, never an exception.
     return invalid(`could not verify: ${(error as Error).message}`);

@@ -1,8 +1,10 @@
 import type { HeaderInput } from '../headers.js';
 import type { Bytes } from './hmac.js';
 
+/** The schemes built in; a config file can declare more. */
 export const SCHEME_IDS = ['mes', 'katana', 'tracktile', 'betterez', 'standard'] as const;
-export type SchemeId = (typeof SCHEME_IDS)[number];
+export type BuiltinSchemeId = (typeof SCHEME_IDS)[number];
+export type SchemeId = string;
 
 export interface SignInput {
   secret: string;

@@ -1,7 +1,7 @@
 import type { EventDef } from '../catalog.js';
 import type { Provider } from '../providers/index.js';
 import { globToRegExp } from '../query.js';
-import { SCHEMES, type SchemeId } from '../schemes/index.js';
+import { allSchemes, schemeOf, type SchemeId } from '../schemes/index.js';
 import { percentile } from '../stats.js';
 import { malformedVariants, reformatted, rotationVariant } from './variants.js';
 
@@ -78,7 +78,7 @@ const is5xx = (r: ProbeResult) => r.status !== null && r.status >= 500;
 
 function describeSent(probe: Probe): string {
   const signatureHeaders = Object.entries(probe.headers)
-    .filter(([name]) => Object.values(SCHEMES).some((s) => s.headers.includes(name)))
+    .filter(([name]) => allSchemes().some((s) => s.headers.includes(name)))
     .map(([name, value]) => `${name}: ${value.length > 60 ? `${value.slice(0, 57)}...` : value}`);
   const size = Buffer.byteLength(probe.body);
   return `POST ${probe.label} (${size} B)${signatureHeaders.length ? ` with ${signatureHeaders.join('; ')}` : ' with no signature header'}`;
@@ -96,7 +96,7 @@ const evidenceOf = (probe: Probe, result: ProbeResult): Evidence => ({
 });
 
 function withoutSignature(ctx: VerifyContext, headers: Record<string, string>): Record<string, string> {
-  const names = new Set(SCHEMES[ctx.scheme].headers);
+  const names = new Set(schemeOf(ctx.scheme).headers);
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name)));
 }
 
@@ -151,7 +151,7 @@ export const CHECKS: readonly Check[] = [
         status: 'fail',
         message: `${refused.length} of ${n} correctly signed deliveries were not answered with 2xx`,
         evidence: refused.slice(0, 3),
-        hint: `check the secret, verify ${SCHEMES[ctx.scheme].headers[0]} over the raw body, and answer 2xx to every event type, even ones you ignore`,
+        hint: `check the secret, verify ${schemeOf(ctx.scheme).headers[0]} over the raw body, and answer 2xx to every event type, even ones you ignore`,
       };
     },
   },
@@ -163,7 +163,7 @@ export const CHECKS: readonly Check[] = [
       return expectRejected(
         ctx,
         { ...probe, headers: withoutSignature(ctx, probe.headers) },
-        `reject deliveries that carry no ${SCHEMES[ctx.scheme].headers[0]} header with 401`,
+        `reject deliveries that carry no ${schemeOf(ctx.scheme).headers[0]} header with 401`,
       );
     },
   },
@@ -276,7 +276,7 @@ export const CHECKS: readonly Check[] = [
     name: `timestamp.${which}`,
     description: `a correctly signed delivery with a timestamp 10 minutes ${which === 'stale' ? 'old' : 'ahead'} gets 4xx`,
     async run(ctx) {
-      const tolerance = SCHEMES[ctx.scheme].toleranceSec;
+      const tolerance = schemeOf(ctx.scheme).toleranceSec;
       if (tolerance === null)
         return { status: 'skip', message: `the ${ctx.scheme} scheme signs no timestamp`, evidence: [] };
       const offset = (which === 'stale' ? -1 : 1) * 600;

@@ -1,5 +1,5 @@
 import { hmacSha256 } from '../schemes/hmac.js';
-import { SCHEMES, standardKey, type SchemeId } from '../schemes/index.js';
+import { schemeOf, standardKey, type SchemeId } from '../schemes/index.js';
 
 export interface HeaderVariant {
   label: string;
@@ -15,7 +15,7 @@ export function malformedVariants(
   valid: Record<string, string>,
   timestamp: number,
 ): HeaderVariant[] {
-  const header = SCHEMES[scheme].headers[0]!;
+  const header = schemeOf(scheme).headers[0]!;
   const value = valid[header]!;
   const base = Object.fromEntries(Object.entries(valid).filter(([name]) => name !== header));
   const variant = (label: string, broken: string, extra: Record<string, string> = {}): HeaderVariant => ({
@@ -53,6 +53,13 @@ export function malformedVariants(
         { label: 'junk timestamp', headers: { ...valid, 'webhook-timestamp': 'yesterday' } },
       ];
     }
+    default:
+      // A scheme declared in a config file: break its signature in the generic ways.
+      return [
+        variant('truncated', value.slice(0, Math.max(1, Math.floor(value.length / 2)))),
+        variant('not encoded', '!!!not-a-signature!!!'),
+        variant('empty', ''),
+      ];
   }
 }
 
@@ -65,7 +72,7 @@ export function rotationVariant(
   switch (scheme) {
     case 'tracktile':
     case 'betterez': {
-      const header = SCHEMES[scheme].headers[0]!;
+      const header = schemeOf(scheme).headers[0]!;
       const version = scheme === 'tracktile' ? 'v1' : 's2';
       const [t, ...rest] = valid[header]!.split(',');
       return {

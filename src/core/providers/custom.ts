@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { isoSeconds, unixSeconds, type Payload, type Provider, type Schedule } from './types.js';
+
+/** A provider declared as data in a config file: where its envelope keeps event type, id and time. */
+export interface CustomProviderDef {
+  id: string;
+  name: string;
+  scheme: string;
+  eventField: string;
+  idField?: string;
+  timestampField?: string;
+  timestampFormat: 'iso' | 'unix';
+  deadlineMs: number;
+  schedule: Schedule;
+}
+
+export function customProvider(def: CustomProviderDef): Provider {
+  const shape: Record<string, z.ZodType> = { [def.eventField]: z.string().min(1) };
+  return {
+    id: def.id,
+    name: def.name,
+    scheme: def.scheme,
+    deadlineMs: def.deadlineMs,
+    schedule: def.schedule,
+    envelope: z.looseObject(shape) as unknown as z.ZodType<Payload>,
+    matches: (p) => typeof p[def.eventField] === 'string',
+    eventType: (p) => (typeof p[def.eventField] === 'string' ? (p[def.eventField] as string) : undefined),
+    eventId: (p) =>
+      def.idField && typeof p[def.idField] === 'string' ? (p[def.idField] as string) : undefined,
+    freshen(p, fresh) {
+      const out: Payload = { ...p };
+      if (def.idField) out[def.idField] = `evt_${fresh.uuid().replace(/-/g, '')}`;
+      if (def.timestampField)
+        out[def.timestampField] =
+          def.timestampFormat === 'unix' ? unixSeconds(fresh.now) : isoSeconds(fresh.now);
+      return out;
+    },
+  };
+}
