@@ -182,7 +182,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       'Check a running receiver for correctness: signatures, raw bytes, idempotency, ordering, deadlines',
     )
     .argument('<url>', 'the receiver to check')
-    .option('--provider <provider>', `which platform's deliveries to send (${PROVIDER_IDS})`, 'mes')
+    .option(
+      '--provider <provider>',
+      `which platform's deliveries to send (${PROVIDER_IDS}; default: the config's, else mes)`,
+    )
     .option('--scheme <scheme>', SCHEME_HELP)
     .option(
       '--secret <secret>',
@@ -210,6 +213,56 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .action((url: string, opts) =>
       run(async () => (await import('./commands/verify.js')).verifyCommand(ctx, url, opts))(),
     );
+
+  eventOptions(
+    program
+      .command('scenario')
+      .description('Send an ordered sequence of events that share ids: a lifecycle, in order or not')
+      .argument('[name]', 'a scenario name (see --list) or a scenario file ending in .json'),
+  )
+    .option('--list', 'list the scenarios')
+    .option(
+      '--to <url>',
+      'receiver URL (default: config routes, MES_WEBHOOKS_URL, the config file, else a listener started here)',
+    )
+    .option('--gap <ms>', 'wait this long between deliveries')
+    .option('--shuffle', 'deliver the steps in a random order')
+    .option('--duplicate <n>', 'deliver N steps a second time, byte for byte')
+    .option('--seed <n>', 'seed for --shuffle and --duplicate, for repeatable runs')
+    .option('--timeout <ms>', "give up on an answer after this long (default: the provider's deadline)")
+    .option('--json', 'one JSON object per delivery')
+    .option('--no-log', 'do not write the delivery log')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks scenario --list',
+        'mes-webhooks scenario work-order-lifecycle --to http://localhost:3000/webhooks/mes',
+        'mes-webhooks scenario work-order-lifecycle --shuffle --duplicate 2 --seed 7 --to http://localhost:3000/hook',
+        'mes-webhooks scenario ./my-scenario.json --gap 500',
+      ),
+    )
+    .action((name: string | undefined, opts) =>
+      run(async () => (await import('./commands/scenario.js')).scenarioCommand(ctx, name, opts))(),
+    );
+
+  program
+    .command('init')
+    .description('Write a mes-webhooks.config.json, asking a few questions (or from flags off a terminal)')
+    .option('--to <url>', 'default target')
+    .option('--provider <provider>', `default provider (${PROVIDER_IDS})`)
+    .option('--secret-env <name>', 'the environment variable that holds the secret')
+    .option('--route <glob=url>', 'send events matching the glob to this URL (repeatable)', collect)
+    .option('--force', 'replace an existing config file')
+    .option('--config <file>', 'where to write it (default: ./mes-webhooks.config.json)')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks init',
+        'mes-webhooks init --to http://localhost:3000/webhooks/mes --provider mes --secret-env MES_WEBHOOK_SECRET',
+        'mes-webhooks init --to http://localhost:3000/hooks --route "quality.*=http://localhost:3001/qa"',
+      ),
+    )
+    .action((opts) => run(async () => (await import('./commands/init.js')).initCommand(ctx, opts))());
 
   const filterOptions = (cmd: Command) =>
     cmd

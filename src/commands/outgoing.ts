@@ -1,6 +1,9 @@
 import type { EventDef } from '../core/catalog.js';
 import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
 import type { SchemeId } from '../core/schemes/index.js';
+import type { DeliveryLog } from '../io/log.js';
+import { newToken } from '../io/runtime.js';
+import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
@@ -35,4 +38,31 @@ export function signedEvent(
     ...settings.headers,
   };
   return { ...built, scheme: use, headers };
+}
+
+/** With no target anywhere, a listener in this process receives what is sent. */
+export async function startLocalReceiver(
+  ctx: Context,
+  secret: string,
+  log: DeliveryLog | undefined,
+): Promise<Listener> {
+  const listener = createListener({
+    host: DEFAULT_HOST,
+    port: 0,
+    secret,
+    strict: false,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    runtime: ctx.runtime,
+    token: newToken(),
+  });
+  listener.on('record', (record) => {
+    void log?.append(record);
+  });
+  await listener.start();
+  ctx.err(
+    ctx.color.dim(
+      `No target set (--to, MES_WEBHOOKS_URL or the config file): sending to a listener started here at ${listener.url}`,
+    ),
+  );
+  return listener;
 }

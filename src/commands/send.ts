@@ -7,10 +7,8 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
-import { newToken } from '../io/runtime.js';
 import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
-import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { renderReceived, renderSent, sentJson } from '../ui/render.js';
@@ -23,7 +21,7 @@ import {
   intOption,
   parseOptions,
 } from './common.js';
-import { signedEvent } from './outgoing.js';
+import { signedEvent, startLocalReceiver } from './outgoing.js';
 
 const MAX_COUNT = 10_000_000;
 
@@ -54,33 +52,6 @@ async function chooseEvents(
     return [catalog.find(picked.event, picked.provider)];
   }
   throw new UsageError('name an event to send, or use --all', 'e.g. mes-webhooks send work_order.created');
-}
-
-/** With no target anywhere, a listener in this process receives what is sent. */
-async function startLocalReceiver(
-  ctx: Context,
-  secret: string,
-  log: DeliveryLog | undefined,
-): Promise<Listener> {
-  const listener = createListener({
-    host: DEFAULT_HOST,
-    port: 0,
-    secret,
-    strict: false,
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-    runtime: ctx.runtime,
-    token: newToken(),
-  });
-  listener.on('record', (record) => {
-    void log?.append(record);
-  });
-  await listener.start();
-  ctx.err(
-    ctx.color.dim(
-      `No target set (--to, MES_WEBHOOKS_URL or the config file): sending to a listener started here at ${listener.url}`,
-    ),
-  );
-  return listener;
 }
 
 export async function sendCommand(ctx: Context, names: string[], raw: unknown): Promise<number> {

@@ -44,7 +44,7 @@ const list = z
   );
 
 const schema = z.object({
-  provider: providerOption.default('mes'),
+  provider: providerOption.optional(),
   scheme: schemeOption.optional(),
   secret: z.string().min(1).optional(),
   events: list,
@@ -59,8 +59,13 @@ const schema = z.object({
 export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
   const target = resolveTarget(url, {}, {})!;
-  const { secret } = resolveSecret(options.secret, ctx.env, ctx.config, options.provider);
-  const provider = findProvider(options.provider)!;
+  const { secret } = resolveSecret(
+    options.secret,
+    ctx.env,
+    ctx.config,
+    options.provider ?? ctx.config.provider,
+  );
+  const provider = findProvider(options.provider ?? ctx.config.provider ?? 'mes')!;
   const scheme = options.scheme ?? provider.scheme;
   const catalog = await catalogFor(ctx);
   const all = catalog.ofProvider(provider.id);

@@ -156,8 +156,13 @@ export function findProvider(id: string): Provider | undefined {
   return PROVIDERS.find((p) => p.id === id);
 }
 
-/** The provider whose envelope a parsed body has, if any; built-in envelopes are tried first. */
+/**
+ * The provider whose envelope a parsed body has, if any. Where several match loosely (a declared
+ * provider keyed on `type` matches MES bodies too), the first whose whole envelope fits wins.
+ */
 export function detectProvider(payload: unknown): Provider | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
-  return PROVIDERS.find((p) => p.matches(payload as Record<string, unknown>));
+  const candidates = PROVIDERS.filter((p) => p.matches(payload as Record<string, unknown>));
+  if (candidates.length <= 1) return candidates[0];
+  return candidates.find((p) => p.envelope.safeParse(payload).success) ?? candidates[0];
 }
