@@ -1,6 +1,8 @@
 import { CommanderError } from 'commander';
 import { CliError } from './core/errors.js';
-import { loadConfig } from './io/settings.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILE_NAME } from './io/config-file.js';
 import { buildProgram } from './program.js';
 import { processContext, type Context } from './ui/context.js';
 
@@ -8,8 +10,12 @@ import { processContext, type Context } from './ui/context.js';
 export async function main(argv: string[], ctx: Context): Promise<number> {
   let exitCode = 0;
   try {
-    if (!argv.some((a) => ['-h', '--help', '-v', '--version', 'help', 'init'].includes(a))) {
-      ctx.config = await loadConfig(ctx.cwd, flagValue(argv, '--config'));
+    const file = flagValue(argv, '--config');
+    const skip = argv.some((a) => ['-h', '--help', '-v', '--version', 'help', 'init'].includes(a));
+    // The config module (and zod) load only when there is a config file to read.
+    if (!skip && (file !== undefined || existsSync(path.join(ctx.cwd, CONFIG_FILE_NAME)))) {
+      const { loadConfig } = await import('./io/settings.js');
+      ctx.config = await loadConfig(ctx.cwd, file);
     }
   } catch (error) {
     return report(ctx, error);

@@ -64,5 +64,6 @@ export function buildEvent<E extends EventName>(event: E, options: BuildEventOpt
     messageId: built.eventId ?? `msg_${systemRuntime.uuid().replace(/-/g, '')}`,
     userAgent: USER_AGENT,
   });
-  return { ...built, event, payload: built.payload as EventPayloads[E], headers };
+  // The payload shares untouched parts with the catalog; the caller gets a copy it may change.
+  return { ...built, event, payload: structuredClone(built.payload) as EventPayloads[E], headers };
 }

@@ -1,10 +1,14 @@
 import { Command, Option } from 'commander';
-import { SCHEME_IDS } from './core/schemes/index.js';
+import { SCHEME_IDS } from './core/schemes/types.js';
 import type { Context } from './ui/context.js';
 import { VERSION } from './version.js';
-import { collect } from './commands/common.js';
 
 const PROVIDER_IDS = 'mes, tracktile, betterez, katana';
+
+/** Repeatable options collect into a list. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 const SCHEME_HELP = `sign with this scheme instead of the provider's (${SCHEME_IDS.join(', ')}, or one from the config)`;
 
 function examples(...lines: string[]): string {

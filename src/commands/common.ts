@@ -102,6 +102,7 @@ export async function eventSettings(
 ): Promise<EventSettings> {
   const config = ctx.config;
   const { secret, source } = resolveSecret(options.secret, ctx.env, config);
+  const secrets = new Map<string, string>();
   const headers: Record<string, string> = {};
   for (const line of options.header) {
     const parsed = parseHeaderLine(line);
@@ -112,7 +113,12 @@ export async function eventSettings(
     config,
     secret,
     secretSource: source,
-    secretFor: (provider) => resolveSecret(options.secret, ctx.env, config, provider).secret,
+    secretFor: (provider) => {
+      let found = secrets.get(provider);
+      if (found === undefined)
+        secrets.set(provider, (found = resolveSecret(options.secret, ctx.env, config, provider).secret));
+      return found;
+    },
     clockOffsetMs: options.timestampOffset ?? 0,
     sets: options.set.map(parseAssignment),
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
@@ -136,10 +142,6 @@ export function describeSecret(source: string): string {
 /** Resolves event names against the catalog, honouring --provider; unknown names exit 2 with suggestions. */
 export function resolveEvents(catalog: Catalog, names: readonly string[], provider?: string): EventDef[] {
   return names.map((name) => catalog.find(name, provider));
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** The catalog: built-in events and those of the config file's fixture folders. */

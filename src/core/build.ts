@@ -29,7 +29,8 @@ export function providerOf(def: { provider: string }): Provider {
 
 export function buildEvent(def: EventDef, options: BuildOptions): BuiltEvent {
   const provider = providerOf(def);
-  let payload: unknown = provider.freshen(structuredClone(def.payload), options.fresh);
+  // No deep copy: freshen, deepMerge and setPath all copy what they change, never the fixture.
+  let payload: unknown = provider.freshen(def.payload, options.fresh);
   if (options.data !== undefined) payload = deepMerge(payload, options.data);
   for (const { path, value } of options.sets ?? []) payload = setPath(payload, path, value);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {

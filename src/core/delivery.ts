@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { SchemeId } from './schemes/types.js';
 
 export type Direction = 'sent' | 'received';
@@ -53,11 +54,11 @@ export interface DeliveryRecord {
   simulated?: string;
 }
 
-export function recordBody(bytes: Uint8Array): RecordedBody {
+export function recordBody(bytes: Uint8Array | string): RecordedBody {
+  if (typeof bytes === 'string') return { body: bytes, bodyEncoding: 'utf8' };
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = buffer.toString('utf8');
-  return Buffer.byteLength(text) === buffer.length && Buffer.from(text, 'utf8').equals(buffer)
-    ? { body: text, bodyEncoding: 'utf8' }
+  return isUtf8(buffer)
+    ? { body: buffer.toString('utf8'), bodyEncoding: 'utf8' }
     : { body: buffer.toString('base64'), bodyEncoding: 'base64' };
 }
 

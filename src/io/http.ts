@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { normalizeHeaders } from '../core/headers.js';
 
 export interface PostResult {
@@ -9,8 +9,32 @@ export interface PostResult {
   error?: { code: 'ECONNREFUSED' | 'TIMEOUT' | 'NETWORK'; message: string };
 }
 
-export function createDispatcher(connections: number): Dispatcher {
-  return new Agent({ connections, pipelining: 1, keepAliveTimeout: 10_000 });
+/**
+ * Keep-alive connection pools, one per origin. A Pool per origin is markedly faster than undici's
+ * top-level request() through an Agent, which matters to `send --count` as a load generator.
+ */
+export class HttpClient {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly connections: number) {}
+
+  pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 10_000 });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+}
+
+export function createDispatcher(connections: number): HttpClient {
+  return new HttpClient(connections);
 }
 
 const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -37,26 +61,26 @@ export async function postBytes(
   url: string,
   headers: Record<string, string>,
   body: string | Uint8Array,
-  options: { timeoutMs: number; dispatcher?: Dispatcher },
+  options: { timeoutMs: number; dispatcher: HttpClient },
 ): Promise<PostResult> {
   const start = process.hrtime.bigint();
-  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await request(url, {
+    // undici's own timeouts bound the wait for the answer's headers and between its body chunks;
+    // a timer per request (AbortSignal.timeout) costs more than the request on loopback.
+    const target = new URL(url);
+    const response = await options.dispatcher.pool(target.origin).request({
+      path: `${target.pathname}${target.search}`,
       method: 'POST',
       headers,
       body,
-      signal,
-      dispatcher: options.dispatcher,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    const answer = Buffer.from(await response.body.arrayBuffer());
     return {
       status: response.statusCode,
       headers: normalizeHeaders(response.headers),
-      body: Buffer.concat(chunks),
+      body: answer,
       durationMs: elapsedMs(start),
     };
   } catch (error) {
@@ -65,11 +89,7 @@ export async function postBytes(
       headers: {},
       body: Buffer.alloc(0),
       durationMs: elapsedMs(start),
-      error: describeFailure(
-        url,
-        signal.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : error,
-        options.timeoutMs,
-      ),
+      error: describeFailure(url, error, options.timeoutMs),
     };
   }
 }

@@ -1,7 +1,6 @@
-import type { Dispatcher } from 'undici';
 import { isSuccess, recordBody, type DeliveryKind, type DeliveryRecord } from '../core/delivery.js';
 import type { SchemeId } from '../core/schemes/index.js';
-import { postBytes } from './http.js';
+import { postBytes, type HttpClient } from './http.js';
 import { newDeliveryId, type Runtime } from './runtime.js';
 
 export interface Outgoing {
@@ -21,12 +20,11 @@ export interface Outgoing {
 /** Makes one attempt and describes it as a delivery record; never throws. */
 export async function deliver(
   outgoing: Outgoing,
-  options: { runtime: Runtime; timeoutMs: number; dispatcher?: Dispatcher },
+  options: { runtime: Runtime; timeoutMs: number; dispatcher: HttpClient },
 ): Promise<DeliveryRecord> {
   const deliveryId = newDeliveryId(options.runtime);
   const at = options.runtime.now().toISOString();
   const result = await postBytes(outgoing.url, outgoing.headers, outgoing.body, options);
-  const bytes = typeof outgoing.body === 'string' ? Buffer.from(outgoing.body) : outgoing.body;
   return {
     v: 1,
     deliveryId,
@@ -40,7 +38,7 @@ export async function deliver(
     attempt: outgoing.attempt ?? 1,
     ...(outgoing.parentId ? { parentId: outgoing.parentId } : {}),
     groupId: outgoing.groupId ?? deliveryId,
-    request: { method: 'POST', url: outgoing.url, headers: outgoing.headers, ...recordBody(bytes) },
+    request: { method: 'POST', url: outgoing.url, headers: outgoing.headers, ...recordBody(outgoing.body) },
     ...(result.status === null
       ? {}
       : { response: { status: result.status, headers: result.headers, ...recordBody(result.body) } }),

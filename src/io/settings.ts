@@ -9,7 +9,9 @@ import { parseDuration, parseSchedule, SCHEDULE_PRESETS } from '../core/schedule
 import { customScheme } from '../core/schemes/custom.js';
 import { SCHEME_IDS, isSchemeId, registerScheme } from '../core/schemes/index.js';
 
-export const CONFIG_FILE_NAME = 'mes-webhooks.config.json';
+import { CONFIG_FILE_NAME } from './config-file.js';
+
+export { CONFIG_FILE_NAME };
 const BUILTIN_PROVIDER_IDS = ['mes', 'tracktile', 'betterez', 'katana'];
 
 /**

@@ -1,6 +1,6 @@
-import type { Dispatcher } from 'undici';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { bodyBytes } from '../core/delivery.js';
+import type { HttpClient } from '../io/http.js';
 import type { Runtime } from '../io/runtime.js';
 import { deliver } from '../io/sender.js';
 
@@ -28,7 +28,7 @@ export function forwardDelivery(
     'deliveryId' | 'groupId' | 'provider' | 'event' | 'eventId' | 'scheme' | 'request'
   >,
   target: string,
-  options: { runtime: Runtime; timeoutMs: number; dispatcher?: Dispatcher },
+  options: { runtime: Runtime; timeoutMs: number; dispatcher: HttpClient },
 ): Promise<DeliveryRecord> {
   const url = new URL(received.request.url, target);
   // The target's own path wins; the query string of the delivery is kept.
