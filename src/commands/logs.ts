@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
-import { matcher, parseSince, summaryOf, type LogFilter } from '../core/query.js';
+import { matcher, parseSince, prefilterFor, summaryOf, type LogFilter } from '../core/query.js';
 import {
   followDeliveries,
   logPath,
@@ -72,16 +72,16 @@ export async function logsCommand(ctx: Context, raw: unknown): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>
-    ctx.out(options.json ? JSON.stringify(summaryOf(r)) : renderLogRow(ctx.color, summaryOf(r)));
+    ctx.stream(options.json ? JSON.stringify(summaryOf(r)) : renderLogRow(ctx.color, summaryOf(r)));
   const stats: ReadStats = { skipped: 0 };
 
   if (options.follow) return follow(ctx, file, matches, print, options.limit ?? DEFAULT_FOLLOW_BACKLOG);
 
   const limit = options.limit ?? (options.json ? 0 : DEFAULT_TABLE_LIMIT);
   let shown = 0;
-  for await (const record of readDeliveriesNewestFirst(file, stats)) {
+  for await (const record of readDeliveriesNewestFirst(file, stats, prefilterFor(options.event))) {
     if (!matches(record)) continue;
-    print(record);
+    await print(record);
     if (++shown === limit) break;
   }
   reportSkipped(ctx, stats);
@@ -97,7 +97,7 @@ async function follow(
   ctx: Context,
   file: string,
   matches: (r: DeliveryRecord) => boolean,
-  print: (r: DeliveryRecord) => void,
+  print: (r: DeliveryRecord) => Promise<void>,
   backlog: number,
 ): Promise<number> {
   const start = await logSize(file);
@@ -109,11 +109,12 @@ async function follow(
       if (recent.length === backlog) break;
     }
   }
-  for (const record of recent.reverse()) print(record);
+  for (const record of recent.reverse()) await print(record);
   ctx.err(ctx.color.dim(`Following ${file}. Press Ctrl-C to stop.`));
   const stop = new AbortController();
   void ctx.waitForStop().then(() => stop.abort());
-  for await (const record of followDeliveries(file, start, stop.signal)) if (matches(record)) print(record);
+  for await (const record of followDeliveries(file, start, stop.signal))
+    if (matches(record)) await print(record);
   return 0;
 }
 

@@ -4,6 +4,9 @@ export type HeaderInput = Record<string, string | string[] | number | undefined>
 /** The value of a header, case-insensitive; repeated values are joined with ", " as HTTP allows. */
 export function headerValue(headers: HeaderInput, name: string): string | undefined {
   const wanted = name.toLowerCase();
+  // node:http gives lowercase names: try the direct look-up before scanning.
+  const direct = headers[wanted];
+  if (direct !== undefined) return Array.isArray(direct) ? direct.join(', ') : String(direct);
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
     return Array.isArray(value) ? value.join(', ') : String(value);
@@ -14,9 +17,12 @@ export function headerValue(headers: HeaderInput, name: string): string | undefi
 /** Lowercase names, string values: the form kept in the delivery log. */
 export function normalizeHeaders(headers: HeaderInput): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
+  for (const key in headers) {
+    const value = headers[key];
     if (value === undefined) continue;
-    out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    // node:http and undici already give lowercase names; lowering again is only for other callers.
+    const name = key === key.toLowerCase() ? key : key.toLowerCase();
+    out[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
 }

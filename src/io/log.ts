@@ -141,6 +141,8 @@ function parseRecord(line: string): DeliveryRecord | undefined {
 export async function* readDeliveriesNewestFirst(
   file: string,
   stats: ReadStats = { skipped: 0 },
+  /** Lines it rejects are passed over unparsed. */
+  prefilter?: (line: Uint8Array) => boolean,
 ): AsyncGenerator<DeliveryRecord> {
   let handle: FileHandle;
   try {
@@ -152,27 +154,28 @@ export async function* readDeliveriesNewestFirst(
     let position = (await handle.stat()).size;
     let carry: Buffer = Buffer.alloc(0);
     const emit = function* (line: Buffer) {
-      if (line.length === 0) return;
+      if (line.length === 0 || (prefilter && !prefilter(line))) return;
       const text = line.toString('utf8');
       if (text.trim() === '') return;
       const record = parseRecord(text);
       if (record) yield record;
       else stats.skipped++;
     };
+    // One working buffer, reused: a read per chunk, the partial line carried over copied behind it.
+    let work = Buffer.allocUnsafe(REVERSE_CHUNK_BYTES * 2);
     while (position > 0) {
       const size = Math.min(REVERSE_CHUNK_BYTES, position);
       position -= size;
-      const chunk = Buffer.alloc(size);
-      await handle.read(chunk, 0, size, position);
-      let buffer = Buffer.concat([chunk, carry]);
+      if (work.length < size + carry.length) work = Buffer.allocUnsafe((size + carry.length) * 2);
+      await handle.read(work, 0, size, position);
+      carry.copy(work, size);
+      const buffer = work.subarray(0, size + carry.length);
       let end = buffer.length;
-      for (let i = buffer.length - 1; i >= 0; i--) {
-        if (buffer[i] !== 0x0a) continue;
+      for (let i = buffer.lastIndexOf(0x0a); i >= 0; i = i > 0 ? buffer.lastIndexOf(0x0a, i - 1) : -1) {
         yield* emit(buffer.subarray(i + 1, end));
         end = i;
       }
       carry = Buffer.from(buffer.subarray(0, end));
-      buffer = Buffer.alloc(0);
     }
     yield* emit(carry);
   } finally {

@@ -11,9 +11,14 @@ export const systemRuntime: Runtime = {
   uuid: () => randomUUID(),
 };
 
-/** A short, sortable, unique id for a delivery: `dlv_` + time + randomness. */
+/** Random per process, so two processes writing one log never make the same id. */
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let sequence = 0;
+
+/** A short, sortable, unique id for a delivery: `dlv_` + time + this process + a counter. */
 export function newDeliveryId(runtime: Runtime): string {
-  return `dlv_${runtime.now().getTime().toString(36)}${runtime.uuid().replace(/-/g, '').slice(0, 10)}`;
+  sequence = (sequence + 1) % 0x1000000;
+  return `dlv_${runtime.now().getTime().toString(36)}${PROCESS_TAG}${sequence.toString(36).padStart(4, '0')}`;
 }
 
 /** A per-run secret for the feed and inspector URLs. */

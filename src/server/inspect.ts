@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Verdict } from '../core/delivery.js';
 import { detectProvider, findProvider, type Provider } from '../core/providers/index.js';
 import { schemeOf, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
@@ -12,7 +13,6 @@ export interface Inspection {
   problem?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 function bodyProblem(
@@ -24,14 +24,9 @@ function bodyProblem(
     return { problem: 'no content-type header; webhooks are sent as application/json' };
   if (!JSON_TYPE.test(contentType))
     return { problem: `content-type is ${contentType}, not application/json` };
-  let text: string;
+  if (!isUtf8(bytes)) return { problem: 'the body is not valid UTF-8' };
   try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { problem: 'the body is not valid UTF-8' };
-  }
-  try {
-    return { payload: JSON.parse(text) };
+    return { payload: JSON.parse(bytes.toString('utf8')) };
   } catch {
     return { problem: 'the body is not valid JSON' };
   }

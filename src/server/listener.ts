@@ -153,14 +153,16 @@ export class Listener extends EventEmitter<ListenerEvents> {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://listener.invalid');
-    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+    const raw = req.url ?? '/';
+    if (raw.startsWith(CONTROL_PREFIX)) {
+      const url = new URL(raw, 'http://listener.invalid');
       handleControl(this, req, res, url).catch(() =>
         reply(res, 500, { ok: false, error: 'inspector error' }),
       );
       return;
     }
-    if (this.options.path && url.pathname !== this.options.path) {
+    // The URL is parsed only when a path is set, to keep it off the hot path.
+    if (this.options.path && new URL(raw, 'http://listener.invalid').pathname !== this.options.path) {
       return reply(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
     }
     if (req.method === 'GET' || req.method === 'HEAD') {

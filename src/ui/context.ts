@@ -23,6 +23,8 @@ export interface Context {
   /** Resolves when the user asks to stop (Ctrl-C); only long-running commands wait on it. */
   waitForStop(): Promise<string>;
   out(line: string): void;
+  /** Like out, but waits while stdout's buffer is full, so a long stream never piles up in memory. */
+  stream(line: string): Promise<void>;
   err(line: string): void;
 }
 
@@ -54,6 +56,10 @@ export function processContext(): Context {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
       }),
     out: (line) => process.stdout.write(`${line}\n`),
+    stream: (line) =>
+      process.stdout.write(`${line}\n`)
+        ? Promise.resolve()
+        : new Promise((resolve) => process.stdout.once('drain', resolve)),
     err: (line) => process.stderr.write(`${line}\n`),
   };
 }

@@ -189,7 +189,9 @@ export function schemeOf(id: SchemeId): Scheme {
 
 /** The scheme whose identifying header a request carries, if any. */
 export function detectScheme(headers: Parameters<typeof headerValue>[0]): Scheme | undefined {
-  return allSchemes().find((s) => headerValue(headers, s.headers[0]!) !== undefined);
+  for (const scheme of registry.values())
+    if (headerValue(headers, scheme.headers[0]!) !== undefined) return scheme;
+  return undefined;
 }
 
 export function sign(scheme: SchemeId, input: Parameters<Scheme['sign']>[0]): Record<string, string> {
