@@ -1,25 +1,17 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SECRET } from '../src/io/settings.js';
 import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli.js';
-import { freePort, startReceiver, type Receiver } from './helpers/receiver.js';
+import { freePort } from './helpers/receiver.js';
+import { testScope } from './helpers/scope.js';
 import { vendorVerifiers } from './helpers/vendor-verifiers.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((fn) => fn()));
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanup.push(() => r.close());
-  return r;
-}
+const { later, receiver } = testScope();
 
 function listen(args: string[], options: Parameters<typeof startCli>[1] = {}): RunningCli {
   const cli = startCli(['listen', '--port', '0', ...args], options);
-  cleanup.push(() => cli.stop());
+  later(() => cli.stop());
   return cli;
 }
 

@@ -1,22 +1,14 @@
 import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordBody, type DeliveryRecord } from '../src/core/delivery.js';
 import { globToRegExp, matcher, parseSince } from '../src/core/query.js';
-import { sign, verify } from '../src/core/schemes/index.js';
+import { sign } from '../src/core/schemes/index.js';
 import { readDeliveriesNewestFirst } from '../src/io/log.js';
 import { runCli, startCli, tempDir } from './helpers/cli.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { acceptsFreshTracktile, testScope } from './helpers/scope.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((fn) => fn()));
-});
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanup.push(() => r.close());
-  return r;
-}
+const { later, receiver } = testScope();
 const logFile = (cwd: string) => path.join(cwd, '.mes-webhooks', 'deliveries.jsonl');
 const jsonLines = (text: string) =>
   text
@@ -170,7 +162,7 @@ describe('mes-webhooks logs', () => {
     const cwd = tempDir();
     const target = await receiver();
     const follow = startCli(['logs', '--follow', '--json'], { cwd });
-    cleanup.push(() => follow.stop());
+    later(() => follow.stop());
     await follow.waitFor(/Following/);
     await runCli(['send', 'work_order.created', '--to', target.url], { cwd });
     await follow.waitFor(/"event":"work_order.created"/);
@@ -262,16 +254,7 @@ describe('mes-webhooks replay', () => {
   it('--resign gives a timestamped receiver a fresh signature it accepts, keeping the event id', async () => {
     const cwd = tempDir();
     const secret = 'tt-secret';
-    const acceptsFresh = await receiver((req) => ({
-      status: verify('tracktile', {
-        secret,
-        body: req.body,
-        headers: req.headers as Record<string, string>,
-        now: Math.floor(Date.now() / 1000),
-      }).ok
-        ? 200
-        : 401,
-    }));
+    const acceptsFresh = await receiver(acceptsFreshTracktile(secret));
     // A delivery logged an hour ago: its signed timestamp is stale now.
     const body = JSON.stringify({
       id: 'evt-old-1',

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   classify,
   parseRetryAfter,
@@ -17,17 +17,9 @@ import {
 import { verify } from '../src/core/schemes/index.js';
 import { DEV_SECRET } from '../src/io/settings.js';
 import { runCli, startCli, tempDir } from './helpers/cli.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { testScope } from './helpers/scope.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((fn) => fn()));
-});
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanup.push(() => r.close());
-  return r;
-}
+const { later, receiver } = testScope();
 
 /** Plays a plan with a fake clock: sleeping moves the clock, nothing waits. */
 async function simulate(
@@ -163,7 +155,7 @@ describe('mes-webhooks retry', () => {
   it('succeeds on the 4th attempt against listen --fail-first 3 (the README walk-through)', async () => {
     const cwd = tempDir();
     const listener = startCli(['listen', '--port', '0', '--fail-first', '3'], { cwd });
-    cleanup.push(() => listener.stop());
+    later(() => listener.stop());
     const [, url] = await listener.waitFor(/Listening on (\S+)/);
     const res = await runCli(['retry', 'work_order.created', '--to', url!, '--speed', '1000'], { cwd });
     expect(res.code).toBe(0);

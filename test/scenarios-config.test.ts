@@ -1,22 +1,14 @@
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planDeliveries, drawVars, fill } from '../src/core/scenario.js';
 import { seededRandom } from '../src/core/flaky.js';
-import { verify } from '../src/core/schemes/index.js';
 import { runCli, startCli, tempDir } from './helpers/cli.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import type { Receiver } from './helpers/receiver.js';
+import { acceptsFreshTracktile, testScope } from './helpers/scope.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((fn) => fn()));
-});
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanup.push(() => r.close());
-  return r;
-}
+const { later, receiver } = testScope();
 const bodies = (r: Receiver) => r.received.map((x) => JSON.parse(x.body.toString()));
 const writeJson = (file: string, value: unknown) => writeFileSync(file, JSON.stringify(value, null, 2));
 
@@ -266,7 +258,7 @@ describe('the config file', () => {
       cwd,
       env: { ACME_SECRET: secret, MES_WEBHOOKS_SECRET: secret },
     });
-    cleanup.push(() => listener.stop());
+    later(() => listener.stop());
     const [, url] = await listener.waitFor(/Listening on (\S+)/);
     await runCli(['send', 'batch.released', '--to', url!], { cwd, env: { ACME_SECRET: secret } });
     const [line] = await listener.waitFor(/\{"deliveryId".*\}/);
@@ -324,16 +316,7 @@ describe('the config file', () => {
 describe('--timestamp-offset', () => {
   it('signs with a skewed clock so a receiver can be seen rejecting stale and future timestamps', async () => {
     const secret = 'tt-skew';
-    const target = await receiver((req) => ({
-      status: verify('tracktile', {
-        secret,
-        body: req.body,
-        headers: req.headers as Record<string, string>,
-        now: Math.floor(Date.now() / 1000),
-      }).ok
-        ? 200
-        : 401,
-    }));
+    const target = await receiver(acceptsFreshTracktile(secret));
     const env = { MES_WEBHOOKS_SECRET: secret };
     expect((await runCli(['send', 'inventory.received', '--to', target.url], { env })).code).toBe(0);
     expect(

@@ -1,12 +1,42 @@
 import type { EventDef } from '../core/catalog.js';
 import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
 import type { SchemeId } from '../core/schemes/index.js';
+import type { DeliveryRecord } from '../core/delivery.js';
+import type { HttpClient } from '../io/http.js';
 import type { DeliveryLog } from '../io/log.js';
+import { deliver } from '../io/sender.js';
 import { newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
+
+/** POSTs a signed event and describes the attempt as a delivery record. */
+export function deliverEvent(
+  ctx: Context,
+  def: EventDef,
+  event: SignedEvent,
+  url: string,
+  options: { timeoutMs?: number; dispatcher: HttpClient },
+): Promise<DeliveryRecord> {
+  return deliver(
+    {
+      kind: 'send',
+      url,
+      headers: event.headers,
+      body: event.body,
+      provider: def.provider,
+      event: def.name,
+      eventId: event.eventId ?? null,
+      scheme: event.scheme,
+    },
+    {
+      runtime: ctx.runtime,
+      timeoutMs: options.timeoutMs ?? providerOf(def).deadlineMs,
+      dispatcher: options.dispatcher,
+    },
+  );
+}
 
 export interface SignedEvent extends BuiltEvent {
   scheme: SchemeId;

@@ -1,18 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { providerOf } from '../core/build.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
-import { deliver } from '../io/sender.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
 import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
-import { signedEvent, startLocalReceiver } from './outgoing.js';
+import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
 
 const schema = z.object({
   ...eventOptionsShape,
@@ -84,19 +82,10 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
     for (const [index, delivery] of plan.entries()) {
       if (index > 0 && options.gap > 0) await sleep(options.gap);
       const { def, event } = delivery.item;
-      const record = await deliver(
-        {
-          kind: 'send',
-          url: targets[delivery.step - 1] ?? local!.url,
-          headers: event.headers,
-          body: event.body,
-          provider: def.provider,
-          event: def.name,
-          eventId: event.eventId ?? null,
-          scheme: event.scheme,
-        },
-        { runtime: ctx.runtime, timeoutMs: options.timeout ?? providerOf(def).deadlineMs, dispatcher },
-      );
+      const record = await deliverEvent(ctx, def, event, targets[delivery.step - 1] ?? local!.url, {
+        timeoutMs: options.timeout,
+        dispatcher,
+      });
       void log?.append(record);
       if (!record.ok) failed++;
       if (options.json)

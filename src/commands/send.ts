@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { EventDef } from '../core/catalog.js';
-import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
-import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -21,7 +19,7 @@ import {
   intOption,
   parseOptions,
 } from './common.js';
-import { signedEvent, startLocalReceiver } from './outgoing.js';
+import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
 
 const MAX_COUNT = 10_000_000;
 
@@ -84,19 +82,10 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
 
   const sendOne = async (def: EventDef) => {
     const event = signedEvent(ctx, def, settings, options.scheme);
-    const record = await deliver(
-      {
-        kind: 'send',
-        url: targets.get(def) ?? local!.url,
-        headers: event.headers,
-        body: event.body,
-        provider: def.provider,
-        event: def.name,
-        eventId: event.eventId ?? null,
-        scheme: event.scheme,
-      },
-      { runtime: ctx.runtime, timeoutMs: options.timeout ?? providerOf(def).deadlineMs, dispatcher },
-    );
+    const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
+      timeoutMs: options.timeout,
+      dispatcher,
+    });
     void log?.append(record);
     latencies.push(record.durationMs);
     if (record.ok) ok++;
