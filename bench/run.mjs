@@ -12,6 +12,12 @@ const wanted = (name) => !ONLY || ONLY.includes(name);
 const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
 const rows = [];
 
+/** autocannon with the same connection count and one fixed signed body; requests per second. */
+async function autocannonRate(url, { headers, body }, load) {
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, ...load });
+  return { rate: result.requests.total / result.duration, result };
+}
+
 async function startup() {
   const times = { base: [], help: [], events: [] };
   for (let i = 0; i < ROUNDS * 3; i++) {
@@ -65,15 +71,7 @@ async function sending() {
     const m = /(\d+) sent: (\d+) ok, .*?([\d.]+) req\/s/.exec(result.stderr);
     if (!m || Number(m[2]) !== COUNT) throw new Error(`send: ${result.stderr}`);
     ours.push(Number(m[3]));
-    const ac = await autocannon({
-      url: server.url,
-      method: 'POST',
-      headers,
-      body,
-      connections: CONNECTIONS,
-      amount: COUNT,
-    });
-    theirs.push(ac.requests.total / ac.duration);
+    theirs.push((await autocannonRate(server.url, { headers, body }, { amount: COUNT })).rate);
   }
   await server.close();
   const r = ratio(median(ours), median(theirs));
@@ -95,15 +93,7 @@ async function listening() {
   let lost = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const server = await bareServer();
-    const base = await autocannon({
-      url: server.url,
-      method: 'POST',
-      headers,
-      body,
-      connections: CONNECTIONS,
-      duration: durationSec,
-    });
-    theirs.push(base.requests.total / base.duration);
+    theirs.push((await autocannonRate(server.url, { headers, body }, { duration: durationSec })).rate);
     await server.close();
 
     const home = mkdtempSync(path.join(tmpdir(), 'bench-listen-'));
@@ -120,15 +110,8 @@ async function listening() {
         if (m) resolve(m[1]);
       });
     });
-    const result = await autocannon({
-      url,
-      method: 'POST',
-      headers,
-      body,
-      connections: CONNECTIONS,
-      duration: durationSec,
-    });
-    ours.push(result.requests.total / result.duration);
+    const { rate, result } = await autocannonRate(url, { headers, body }, { duration: durationSec });
+    ours.push(rate);
     child.kill('SIGINT');
     await new Promise((r) => child.on('close', r));
     const counted = await run(process.execPath, [BIN, 'logs', '--json'], {

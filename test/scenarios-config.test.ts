@@ -9,6 +9,16 @@ import type { Receiver } from './helpers/receiver.js';
 import { acceptsFreshTracktile, testScope } from './helpers/scope.js';
 
 const { later, receiver } = testScope();
+const LIFECYCLE = [
+  'work_order.created',
+  'inventory.material_allocated',
+  'work_order.started',
+  'operation.started',
+  'operation.completed',
+  'quality.inspection_complete',
+  'inventory.material_consumed',
+  'work_order.completed',
+];
 const bodies = (r: Receiver) => r.received.map((x) => JSON.parse(x.body.toString()));
 const writeJson = (file: string, value: unknown) => writeFileSync(file, JSON.stringify(value, null, 2));
 
@@ -64,16 +74,7 @@ describe('mes-webhooks scenario', () => {
     const res = await runCli(['scenario', 'work-order-lifecycle', '--to', target.url]);
     expect(res.code).toBe(0);
     const events = bodies(target);
-    expect(events.map((e) => e.type)).toEqual([
-      'work_order.created',
-      'inventory.material_allocated',
-      'work_order.started',
-      'operation.started',
-      'operation.completed',
-      'quality.inspection_complete',
-      'inventory.material_consumed',
-      'work_order.completed',
-    ]);
+    expect(events.map((e) => e.type)).toEqual(LIFECYCLE);
     const ids = new Set(
       events.map(
         (e) =>
@@ -115,16 +116,7 @@ describe('mes-webhooks scenario', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(8);
     const firstSeen = [...new Set(events.map((e) => e.type))];
     expect(firstSeen).toHaveLength(8);
-    expect(firstSeen).not.toEqual([
-      'work_order.created',
-      'inventory.material_allocated',
-      'work_order.started',
-      'operation.started',
-      'operation.completed',
-      'quality.inspection_complete',
-      'inventory.material_consumed',
-      'work_order.completed',
-    ]);
+    expect(firstSeen).not.toEqual(LIFECYCLE);
     const byId = new Map<string, string[]>();
     for (const r of first.received)
       byId.set(JSON.parse(r.body.toString()).id, [
