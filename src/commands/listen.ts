@@ -60,6 +60,15 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     token: newToken(),
     ui: options.ui,
   });
+  // Lines go out together once per turn of the event loop: one write for a burst, not one each.
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length > 0) ctx.stdout.write(`${pending.join('\n')}\n`);
+    pending = [];
+  };
+  const printLater = (line: string) => {
+    if (pending.push(line) === 1) setImmediate(flush);
+  };
   const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
   listener.on('record', (record) => {
@@ -70,7 +79,7 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   listener.on('delivery', (record) => {
     total++;
     counts[record.signature?.verdict ?? 'unchecked']++;
-    ctx.out(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
+    printLater(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
   });
 
   try {
@@ -113,6 +122,7 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
 
   await ctx.waitForStop();
   await listener.close();
+  flush();
   await log?.close();
   const parts = (Object.keys(counts) as Verdict[])
     .filter((v) => counts[v] > 0)

@@ -62,6 +62,13 @@ export function recordBody(bytes: Uint8Array | string): RecordedBody {
     : { body: buffer.toString('base64'), bodyEncoding: 'base64' };
 }
 
+/** The size of a recorded body in bytes, without decoding it. */
+export function bodySize(recorded: RecordedBody): number {
+  return recorded.bodyEncoding === 'base64'
+    ? Buffer.byteLength(recorded.body, 'base64')
+    : Buffer.byteLength(recorded.body, 'utf8');
+}
+
 export function bodyBytes(recorded: RecordedBody): Buffer {
   return Buffer.from(recorded.body, recorded.bodyEncoding === 'base64' ? 'base64' : 'utf8');
 }

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { EventDef } from '../core/catalog.js';
-import { bodyBytes, type DeliveryRecord, type Verdict } from '../core/delivery.js';
+import { bodyBytes, bodySize, type DeliveryRecord, type Verdict } from '../core/delivery.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -55,7 +55,7 @@ export function renderSent(c: ChalkInstance, r: DeliveryRecord): string {
 
 /** A delivery the listener took: time, provider, event, id, verdict, status, size, latency. */
 export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
-  const size = formatBytes(bodyBytes(r.request).length);
+  const size = formatBytes(bodySize(r.request));
   const verdict = r.signature ? colorVerdict(c, r.signature.verdict) : '';
   const notes: string[] = [];
   if (r.error) notes.push(c.red(r.error.message));
@@ -95,7 +95,7 @@ export function receivedJson(r: DeliveryRecord) {
     signature: r.signature?.verdict ?? 'unchecked',
     signatureReason: r.signature?.reason,
     status: r.status,
-    bytes: bodyBytes(r.request).length,
+    bytes: bodySize(r.request),
     receivedAt: r.at,
     durationMs: r.durationMs,
     ...(r.simulated ? { simulated: r.simulated } : {}),
