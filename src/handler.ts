@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeliveryRecord } from './core/delivery.js';
 import { detectProvider, findProvider, unixSeconds, type Payload } from './core/providers/index.js';
-import { schemeOf as schemeById, verify, type SchemeId, type VerifyResult } from './core/schemes/index.js';
+import { verify, type SchemeId, type VerifyResult } from './core/schemes/index.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -135,8 +134,3 @@ export function expressWebhook(options: WebhookOptions) {
     }, next);
   };
 }
-
-/** The header that carries a scheme's signature, for messages. */
-export const signatureHeaderOf = (scheme: SchemeId): string => schemeById(scheme).headers[0]!;
-
-export type { DeliveryRecord };

@@ -14,8 +14,6 @@ import { forwardDelivery } from './forward.js';
 import { inspectDelivery } from './inspect.js';
 import { CONTROL_PREFIX, handleControl } from './inspector.js';
 
-export { inspectDelivery } from './inspect.js';
-
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -143,7 +143,6 @@ const katana: Provider = {
 
 /** The built-in providers, then any a config file declares. */
 export const PROVIDERS: Provider[] = [mes, tracktile, betterez, katana];
-export const DEFAULT_PROVIDER = 'mes';
 
 /** Adds a provider (declared in a config file); one with the same id is replaced. */
 export function registerProvider(provider: Provider): void {
