@@ -1,4 +1,4 @@
-// Writes src/generated/catalog.ts from fixtures/: the built-in catalog as data (so the CLI reads no
+// Writes src/generated/catalog.ts from fixtures/ (and src/generated/version.ts from package.json): the built-in catalog as data (so the CLI reads no
 // fixture files at start-up) and a TypeScript type for every event's payload.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,3 +64,10 @@ export const BUILTIN_EVENTS: readonly EventDef[] = ${JSON.stringify(events)};
 `;
 mkdirSync(path.join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(path.join(root, 'src', 'generated', 'catalog.ts'), out);
+
+// The version as a constant: no package.json read at start-up, and the bundle needs no path to it.
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+writeFileSync(
+  path.join(root, 'src', 'generated', 'version.ts'),
+  `// Generated from package.json by scripts/generate-catalog.mjs at build time. Do not edit.\nexport const VERSION = ${JSON.stringify(version)};\n`,
+);

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
+import { VERSION } from './generated/version.js';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-
-export const VERSION = pkg.version;
+export { VERSION };
 export const USER_AGENT = `mes-webhooks/${VERSION}`;

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { systemRuntime, type Runtime } from '../io/runtime.js';
 import type { Config } from '../io/settings.js';
@@ -44,7 +45,8 @@ export function processContext(): Context {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // isatty(0) rather than process.stdin, which would build a stream just to ask.
+    stdinIsTTY: isatty(0),
     env,
     cwd: process.cwd(),
     runtime: systemRuntime,
