@@ -33,6 +33,9 @@ export function colorVerdict(c: ChalkInstance, verdict: Verdict): string {
 }
 
 const clock = (iso: string) => iso.slice(11, 19);
+/** Exactly `width` characters: padded, or cut with an ellipsis (the full value is in --json and the log). */
+const fit = (text: string, width: number) =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 
 /** A delivery `send` made: status, event, id, latency, target and the start of the answer. */
 export function renderSent(c: ChalkInstance, r: DeliveryRecord): string {
@@ -73,7 +76,7 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
     c.dim(clock(r.at)),
     (r.provider ?? '?').padEnd(9),
     c.bold((r.event ?? '?').padEnd(28)),
-    c.dim((r.eventId ?? '-').padEnd(24)),
+    c.dim(fit(r.eventId ?? '-', 24)),
     verdict,
     colorStatus(c, r.status),
     size.padStart(9),
