@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectProvider, findProvider, unixSeconds, type Payload } from './core/providers/index.js';
 import { verify, type SchemeId, type VerifyResult } from './core/schemes/index.js';
+import { replyJson } from './server/reply.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -93,13 +94,6 @@ export async function verifyRequest(
   };
 }
 
-function refuse(res: ServerResponse, status: number, error: string): void {
-  const text = JSON.stringify({ error });
-  res
-    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-    .end(text);
-}
-
 /**
  * Wraps a node:http handler: the request's raw body is verified first, and a bad signature is
  * answered 401 here, so `handler` only ever sees verified webhooks.
@@ -111,7 +105,7 @@ export function webhookHandler(
   schemeOf(options);
   return async (req, res) => {
     const result = await verifyRequest(req, options);
-    if (!result.ok) return refuse(res, result.status, result.error);
+    if (!result.ok) return replyJson(res, result.status, { error: result.error });
     await handler(result.webhook, req, res);
   };
 }
@@ -128,7 +122,7 @@ export function expressWebhook(options: WebhookOptions) {
     next: (error?: unknown) => void,
   ) => {
     verifyRequest(req, options).then((result) => {
-      if (!result.ok) return refuse(res, result.status, result.error);
+      if (!result.ok) return replyJson(res, result.status, { error: result.error });
       req.webhook = result.webhook;
       next();
     }, next);

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
+import { BUILTIN_PROVIDER_IDS } from './core/providers/types.js';
 import { SCHEME_IDS } from './core/schemes/types.js';
 import type { Context } from './ui/context.js';
 import { VERSION } from './version.js';
 
-const PROVIDER_IDS = 'mes, tracktile, betterez, katana';
+const PROVIDER_IDS = BUILTIN_PROVIDER_IDS.join(', ');
 
 /** Repeatable options collect into a list. */
 function collect(value: string, previous: string[] = []): string[] {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Catalog, EventDef } from '../core/catalog.js';
+import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
 import { parseAssignment } from '../core/overrides.js';
@@ -9,7 +9,7 @@ import { PROVIDERS, findProvider } from '../core/providers/index.js';
 import { parseDuration } from '../core/schedule.js';
 import { allSchemes, isSchemeId, type SchemeId } from '../core/schemes/index.js';
 import { loadCatalog } from '../io/fixtures.js';
-import { configFolders, resolveSecret, type Config } from '../io/settings.js';
+import { configFolders, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 
 /** Parses a command's options once, at the boundary, into the shape the command works with. */
@@ -69,7 +69,6 @@ export const eventOptionsShape = {
 };
 
 export interface EventSettings {
-  config: Config;
   secret: string;
   secretSource: string;
   /** The secret for one provider's events: the config can name one per provider. */
@@ -110,7 +109,6 @@ export async function eventSettings(
     headers[parsed[0].toLowerCase()] = parsed[1];
   }
   return {
-    config,
     secret,
     secretSource: source,
     secretFor: (provider) => {
@@ -137,11 +135,6 @@ export function describeSecret(source: string): string {
     default:
       return 'the development secret (set MES_WEBHOOKS_SECRET for your own)';
   }
-}
-
-/** Resolves event names against the catalog, honouring --provider; unknown names exit 2 with suggestions. */
-export function resolveEvents(catalog: Catalog, names: readonly string[], provider?: string): EventDef[] {
-  return names.map((name) => catalog.find(name, provider));
 }
 
 /** The catalog: built-in events and those of the config file's fixture folders. */

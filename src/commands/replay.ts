@@ -13,7 +13,7 @@ import {
   type ReadStats,
 } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { resolveSecret, resolveTarget } from '../io/settings.js';
+import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
@@ -95,7 +95,7 @@ function targetOf(record: DeliveryRecord, to: string | undefined): string {
 
 export async function replayCommand(ctx: Context, ids: string[], raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const to = resolveTarget(options.to, {}, {});
+  const to = options.to === undefined ? undefined : checkedUrl(options.to);
   const file = logPath(ctx.env, ctx.cwd);
   const stats: ReadStats = { skipped: 0 };
   const records = await select(ctx, file, ids, options, stats);

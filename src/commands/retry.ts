@@ -120,7 +120,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
     return 0;
   }
 
-  const target = resolveTarget(options.to, ctx.env, settings.config);
+  const target = resolveTarget(options.to, ctx.env, ctx.config);
   if (!target) {
     throw new UsageError(
       'retry needs a receiver to play the schedule against',

@@ -59,9 +59,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
-  const targets = new Map(
-    defs.map((def) => [def, resolveTarget(options.to, ctx.env, settings.config, def.name)]),
-  );
+  const targets = new Map(defs.map((def) => [def, resolveTarget(options.to, ctx.env, ctx.config, def.name)]));
   const local = [...targets.values()].includes(undefined)
     ? await startLocalReceiver(ctx, settings.secret, log)
     : undefined;

@@ -16,7 +16,7 @@ import {
   type VerifyContext,
 } from '../core/verify/checks.js';
 import { createDispatcher, postBytes } from '../io/http.js';
-import { resolveSecret, resolveTarget } from '../io/settings.js';
+import { checkedUrl, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
@@ -58,7 +58,7 @@ const schema = z.object({
 
 export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
-  const target = resolveTarget(url, {}, {})!;
+  const target = checkedUrl(url);
   const { secret } = resolveSecret(
     options.secret,
     ctx.env,

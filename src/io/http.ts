@@ -40,17 +40,12 @@ export function createDispatcher(connections: number): HttpClient {
 const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 function describeFailure(url: string, error: unknown, timeoutMs: number): NonNullable<PostResult['error']> {
-  const err = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
+  const err = error as { code?: string; cause?: { code?: string }; message?: string };
   const code = err.code ?? err.cause?.code;
   if (code === 'ECONNREFUSED') {
     return { code: 'ECONNREFUSED', message: `nothing is listening at ${url}` };
   }
-  if (
-    err.name === 'TimeoutError' ||
-    err.name === 'AbortError' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
-  ) {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return { code: 'TIMEOUT', message: `no answer from ${url} within ${timeoutMs} ms` };
   }
   return { code: 'NETWORK', message: `${url}: ${err.message ?? String(error)}${code ? ` (${code})` : ''}` };

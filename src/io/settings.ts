@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { customProvider } from '../core/providers/custom.js';
-import { findProvider, registerProvider } from '../core/providers/index.js';
+import { BUILTIN_PROVIDER_IDS, findProvider, registerProvider } from '../core/providers/index.js';
 import { globToRegExp } from '../core/query.js';
 import { parseDuration, parseSchedule, SCHEDULE_PRESETS } from '../core/schedule.js';
 import { customScheme } from '../core/schemes/custom.js';
@@ -12,7 +12,6 @@ import { SCHEME_IDS, isSchemeId, registerScheme } from '../core/schemes/index.js
 import { CONFIG_FILE_NAME } from './config-file.js';
 
 export { CONFIG_FILE_NAME };
-const BUILTIN_PROVIDER_IDS = ['mes', 'tracktile', 'betterez', 'katana'];
 
 /**
  * The development secret shared by `send` and `listen` when none is set, so the two agree out of
@@ -133,7 +132,7 @@ export function applyConfig(config: Config, file = CONFIG_FILE_NAME): void {
     );
   }
   for (const [providerId, def] of Object.entries(config.providers ?? {})) {
-    if (BUILTIN_PROVIDER_IDS.includes(providerId)) {
+    if ((BUILTIN_PROVIDER_IDS as readonly string[]).includes(providerId)) {
       throw new UsageError(
         `${file}: "providers.${providerId}": ${providerId} is built in; give yours another name`,
       );
@@ -193,7 +192,8 @@ export function resolveSecret(
   return { secret: DEV_SECRET, source: 'default' };
 }
 
-function checkedUrl(target: string): string {
+/** The target as a URL, or a usage error that says what is wrong with it. */
+export function checkedUrl(target: string): string {
   let url: URL;
   try {
     url = new URL(target);

@@ -2,28 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { refusal } from '../core/guards.js';
 import { inspectorPage } from './inspector-page.js';
+import { replyJson } from './reply.js';
 import type { Listener } from './listener.js';
 
 export const CONTROL_PREFIX = '/__mes-webhooks/';
 export const TOKEN_HEADER = 'x-mes-webhooks-token';
 const RESEND = /^\/__mes-webhooks\/api\/deliveries\/([A-Za-z0-9_-]{1,64})\/resend$/;
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(text)),
-      'cache-control': 'no-store',
-      ...headers,
-    })
-    .end(text);
-}
+const send = (res: ServerResponse, status: number, body: unknown) =>
+  replyJson(res, status, body, { 'cache-control': 'no-store' });
 
 /** The inspector page and its small API; each answers only local Hosts, local Origins and the run's token. */
 export async function handleControl(

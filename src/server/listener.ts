@@ -12,6 +12,7 @@ import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
 import { inspectDelivery } from './inspect.js';
+import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl } from './inspector.js';
 
 export const DEFAULT_PORT = 4000;
@@ -155,26 +156,26 @@ export class Listener extends EventEmitter<ListenerEvents> {
     if (raw.startsWith(CONTROL_PREFIX)) {
       const url = new URL(raw, 'http://listener.invalid');
       handleControl(this, req, res, url).catch(() =>
-        reply(res, 500, { ok: false, error: 'inspector error' }),
+        replyJson(res, 500, { ok: false, error: 'inspector error' }),
       );
       return;
     }
     // The URL is parsed only when a path is set, to keep it off the hot path.
     if (this.options.path && new URL(raw, 'http://listener.invalid').pathname !== this.options.path) {
-      return reply(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
+      return replyJson(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      return reply(res, 200, { ok: true, listening: true, message: 'POST webhooks here' });
+      return replyJson(res, 200, { ok: true, listening: true, message: 'POST webhooks here' });
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      return reply(res, 405, { ok: false, error: 'only POST is taken' });
+      return replyJson(res, 405, { ok: false, error: 'only POST is taken' });
     }
     const arrived = this.options.runtime.now();
     const started = process.hrtime.bigint();
     const tooLarge = () => {
       res.setHeader('connection', 'close');
-      reply(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
+      replyJson(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
     };
     if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
       return tooLarge();
@@ -199,7 +200,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     req.on('end', () => {
       if (refused) return;
       this.complete(req, res, Buffer.concat(chunks), arrived, started).catch((error: Error) =>
-        reply(res, 500, { ok: false, error: `listener error: ${error.message}` }),
+        replyJson(res, 500, { ok: false, error: `listener error: ${error.message}` }),
       );
     });
   }
@@ -292,14 +293,6 @@ export class Listener extends EventEmitter<ListenerEvents> {
     this.history.set(record.deliveryId, record);
     if (this.history.size > HISTORY_SIZE) this.history.delete(this.history.keys().next().value!);
   }
-}
-
-export function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-    .end(text);
 }
 
 export function createListener(options: ListenerOptions): Listener {

@@ -3,6 +3,9 @@ import type { SchemeId } from '../schemes/types.js';
 
 export type Payload = Record<string, unknown>;
 
+/** The providers built in, in the order they are listed; a config file can declare more. */
+export const BUILTIN_PROVIDER_IDS = ['mes', 'tracktile', 'betterez', 'katana'] as const;
+
 /** The non-deterministic inputs of building an event, injected so tests can pin them. */
 export interface Freshness {
   now: Date;
