@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { planDeliveries, drawVars, fill } from '../src/core/scenario.js';
 import { seededRandom } from '../src/core/flaky.js';
 import { runCli, startCli, tempDir } from './helpers/cli.js';
+import { verify } from '../src/core/schemes/index.js';
 import type { Receiver } from './helpers/receiver.js';
 import { acceptsFreshTracktile, testScope } from './helpers/scope.js';
 
@@ -302,6 +303,53 @@ describe('the config file', () => {
     expect((await runCli(['init', '--force', '--provider', 'sap'], { cwd })).stderr).toMatch(
       /provider: must be one of/,
     );
+  });
+});
+
+describe('a declared provider in retry and replay', () => {
+  it('plays its own schedule and signs every attempt with its own secret', async () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, 'fx', 'acme'), { recursive: true });
+    writeJson(path.join(cwd, 'fx', 'acme', 'batch.released.json'), {
+      event: 'batch.released',
+      description: 'A batch was released',
+      payload: { type: 'batch.released', id: 'x', data: {} },
+    });
+    writeJson(path.join(cwd, 'mes-webhooks.config.json'), {
+      fixtures: ['./fx'],
+      providers: {
+        acme: {
+          scheme: 'mes',
+          eventField: 'type',
+          idField: 'id',
+          schedule: '0,1s,2s',
+          secretEnv: 'ACME_SECRET',
+        },
+      },
+    });
+    let calls = 0;
+    const target = await receiver((req) => ({
+      status:
+        ++calls < 3
+          ? 503
+          : verify('mes', {
+                secret: 'acme-only',
+                body: req.body,
+                headers: req.headers as Record<string, string>,
+                now: 0,
+              }).ok
+            ? 200
+            : 401,
+    }));
+    const env = { ACME_SECRET: 'acme-only' };
+    const res = await runCli(['retry', 'batch.released', '--to', target.url, '--speed', '1000'], {
+      cwd,
+      env,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Delivered on attempt 3 of 3/);
+    const replayed = await runCli(['replay', '--last', '1', '--resign'], { cwd, env });
+    expect(replayed.code).toBe(0);
   });
 });
 

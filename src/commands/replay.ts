@@ -104,7 +104,6 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
     ctx.err('No deliveries match; nothing to replay.');
     return 0;
   }
-  const secret = options.resign ? resolveSecret(options.secret, ctx.env, ctx.config).secret : '';
   const plans = records.map((original) => {
     const url = targetOf(original, to);
     const exact = {
@@ -116,7 +115,8 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
           ...exact,
           scheme: original.scheme,
           provider: original.provider,
-          secret,
+          // The secret of the delivery's own provider: the config can name one per provider.
+          secret: resolveSecret(options.secret, ctx.env, ctx.config, original.provider ?? undefined).secret,
           fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid },
         })
       : exact;

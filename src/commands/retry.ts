@@ -5,15 +5,9 @@ import type { DeliveryRecord } from '../core/delivery.js';
 import { parseRetryAfter, runDelivery, type EngineEvent } from '../core/engine.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
-import { findProvider, STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
+import { STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
 import { resignDelivery, type Redelivery } from '../core/redeliver.js';
-import {
-  formatDuration,
-  parseDuration,
-  parseSchedule,
-  planAttempts,
-  SCHEDULE_PRESETS,
-} from '../core/schedule.js';
+import { formatDuration, parseDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { deliver } from '../io/sender.js';
@@ -70,7 +64,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
     ? parseSchedule(options.schedule, random)
     : standard
       ? STANDARD_SCHEDULE
-      : SCHEDULE_PRESETS[provider.id]!;
+      : provider.schedule;
   const deadlineMs = options.deadline
     ? parseDuration(options.deadline)
     : standard
@@ -79,7 +73,6 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
   const plan = planAttempts(schedule, options.maxAttempts);
   const first = signedEvent(ctx, def, settings, options.scheme);
   const firstDelivery: Redelivery = { body: Buffer.from(first.body), headers: first.headers };
-  const retryHeaders = findProvider(def.provider)?.retryHeaders;
 
   /** Attempt n as the platform would make it: the first as built, retries re-signed with their own headers. */
   const makeAttempt = (attempt: number, now: Date): Redelivery => {
@@ -88,10 +81,10 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
       ...firstDelivery,
       scheme: first.scheme,
       provider: def.provider,
-      secret: settings.secret,
+      secret: settings.secretFor(def.provider),
       fresh: { now, uuid: ctx.runtime.uuid },
     });
-    return { body: again.body, headers: { ...again.headers, ...retryHeaders?.(attempt - 1) } };
+    return { body: again.body, headers: { ...again.headers, ...provider.retryHeaders?.(attempt - 1) } };
   };
 
   const c = ctx.color;
