@@ -330,6 +330,9 @@ export const CHECKS: readonly Check[] = [
     name: 'ordering.out-of-order',
     description: 'a lifecycle delivered backwards gets 2xx',
     async run(ctx) {
+      if (ctx.lifecycle.length < 2) {
+        return { status: 'skip', message: `no lifecycle is known for ${ctx.provider.id}`, evidence: [] };
+      }
       const bad: Evidence[] = [];
       for (const def of [...ctx.lifecycle].reverse()) {
         const probe = signed(ctx, def);
