@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
-import { matcher, parseSince, prefilterFor, summaryOf, type LogFilter } from '../core/query.js';
+import { lineContains, matcher, parseSince, prefilterFor, summaryOf, type LogFilter } from '../core/query.js';
 import {
   followDeliveries,
   logPath,
@@ -119,16 +119,23 @@ async function follow(
 }
 
 /** Every record of one delivery: its attempts, forwards and replays share a group id. */
-export async function findWithChain(file: string, deliveryId: string, stats?: ReadStats) {
+/**
+ * One delivery and every record of its group (attempts, forwards and replays share a group id).
+ * Two streaming passes, the first from the newest end where recent ids are found at once, so
+ * memory holds one group, not the log.
+ */
+async function findWithChain(file: string, deliveryId: string, stats?: ReadStats) {
   let record: DeliveryRecord | undefined;
-  const byGroup = new Map<string, DeliveryRecord[]>();
-  for await (const r of readDeliveries(file, stats)) {
-    if (r.deliveryId === deliveryId) record = r;
-    const group = byGroup.get(r.groupId) ?? [];
-    group.push(r);
-    byGroup.set(r.groupId, group);
+  for await (const r of readDeliveriesNewestFirst(file, undefined, lineContains([deliveryId]))) {
+    if (r.deliveryId === deliveryId) {
+      record = r;
+      break;
+    }
   }
-  return record ? { record, chain: byGroup.get(record.groupId) ?? [record] } : undefined;
+  if (!record) return undefined;
+  const chain: DeliveryRecord[] = [];
+  for await (const r of readDeliveries(file, stats)) if (r.groupId === record.groupId) chain.push(r);
+  return { record, chain };
 }
 
 const showSchema = z.object({ json: z.boolean().default(false) });

@@ -35,13 +35,14 @@ export function parseSince(text: string, now: Date): Date {
 export function prefilterFor(eventGlob: string | undefined): ((line: Uint8Array) => boolean) | undefined {
   if (!eventGlob) return undefined;
   // Pieces JSON would escape cannot be looked for as they are.
-  const pieces = eventGlob
-    .split('*')
-    .filter((p) => p !== '' && /^[\x20-\x7e]+$/.test(p) && !/["\\]/.test(p))
-    .map((p) => Buffer.from(p));
-  return pieces.length === 0
-    ? undefined
-    : (line) => pieces.every((p) => Buffer.prototype.includes.call(line, p));
+  const pieces = eventGlob.split('*').filter((p) => p !== '' && /^[\x20-\x7e]+$/.test(p) && !/["\\]/.test(p));
+  return pieces.length === 0 ? undefined : lineContains(pieces);
+}
+
+/** A test on a raw log line, without decoding it: does it hold every one of these texts? */
+export function lineContains(texts: readonly string[]): (line: Uint8Array) => boolean {
+  const needles = texts.map((t) => Buffer.from(t));
+  return (line) => needles.every((n) => Buffer.prototype.includes.call(line, n));
 }
 
 export function matcher(filter: LogFilter): (r: DeliveryRecord) => boolean {
