@@ -68,7 +68,7 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Default target for every event. */
   to: httpUrl.optional(),
-  /** Default provider for pickers and `verify`. */
+  /** Default provider of `verify`. */
   provider: z.string().min(1).optional(),
   /** The name of the environment variable that holds the secret; the secret itself is never stored. */
   secretEnv: envName.optional(),
