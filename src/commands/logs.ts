@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { z } from 'zod';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
@@ -18,18 +17,17 @@ import {
 import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
-import { intOption, parseOptions, providerOption } from './common.js';
+import { readFlag } from '../ui/errors.js';
+import type { OptionsOf } from './declare.js';
+import type {
+  logsClearOptions,
+  logsExportOptions,
+  logsListOptions,
+  logsShowOptions,
+} from './logs/options.js';
 
 const DEFAULT_TABLE_LIMIT = 50;
 const DEFAULT_FOLLOW_BACKLOG = 10;
-
-export const filterShape = {
-  event: z.string().min(1).optional(),
-  provider: providerOption.optional(),
-  direction: z.enum(['sent', 'received'], { error: 'must be sent or received' }).optional(),
-  failed: z.boolean().default(false),
-  since: z.string().optional(),
-};
 
 export function toFilter(
   ctx: Context,
@@ -46,7 +44,9 @@ export function toFilter(
     provider: options.provider,
     direction: options.direction,
     failed: options.failed,
-    since: options.since ? parseSince(options.since, ctx.runtime.now()) : undefined,
+    since: options.since
+      ? readFlag('--since', () => parseSince(options.since!, ctx.runtime.now()))
+      : undefined,
   };
 }
 
@@ -60,15 +60,7 @@ export function reportSkipped(ctx: Context, stats: ReadStats): void {
   }
 }
 
-const listSchema = z.object({
-  ...filterShape,
-  limit: intOption(0).optional(),
-  json: z.boolean().default(false),
-  follow: z.boolean().default(false),
-});
-
-export async function logsCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(listSchema, raw);
+export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsListOptions>): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>
@@ -138,10 +130,11 @@ async function findWithChain(file: string, deliveryId: string, stats?: ReadStats
   return { record, chain };
 }
 
-const showSchema = z.object({ json: z.boolean().default(false) });
-
-export async function logsShowCommand(ctx: Context, deliveryId: string, raw: unknown): Promise<number> {
-  const options = parseOptions(showSchema, raw);
+export async function logsShowCommand(
+  ctx: Context,
+  deliveryId: string,
+  options: OptionsOf<typeof logsShowOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const stats: ReadStats = { skipped: 0 };
   const found = await findWithChain(file, deliveryId, stats);
@@ -153,10 +146,10 @@ export async function logsShowCommand(ctx: Context, deliveryId: string, raw: unk
   return 0;
 }
 
-const exportSchema = z.object({ ...filterShape, har: z.string().min(1, 'names the file to write') });
-
-export async function logsExportCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(exportSchema, raw);
+export async function logsExportCommand(
+  ctx: Context,
+  options: OptionsOf<typeof logsExportOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const target = path.resolve(ctx.cwd, options.har);
@@ -185,10 +178,10 @@ export async function logsExportCommand(ctx: Context, raw: unknown): Promise<num
   return 0;
 }
 
-const clearSchema = z.object({ yes: z.boolean().default(false) });
-
-export async function logsClearCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(clearSchema, raw);
+export async function logsClearCommand(
+  ctx: Context,
+  options: OptionsOf<typeof logsClearOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const size = await logSize(file);
   if (size === 0) {

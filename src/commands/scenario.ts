@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
@@ -9,24 +8,16 @@ import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
-import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import { catalogFor, eventSettings } from './common.js';
+import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
+import type { scenarioOptions } from './scenario/options.js';
 
-const schema = z.object({
-  ...eventOptionsShape,
-  list: z.boolean().default(false),
-  to: z.string().optional(),
-  gap: intOption(0, 60 * 60_000).default(0),
-  shuffle: z.boolean().default(false),
-  duplicate: intOption(0, 1000).default(0),
-  seed: intOption(0, 2 ** 32 - 1).optional(),
-  timeout: intOption(1, 10 * 60_000).optional(),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-});
-
-export async function scenarioCommand(ctx: Context, name: string | undefined, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function scenarioCommand(
+  ctx: Context,
+  name: string | undefined,
+  options: OptionsOf<typeof scenarioOptions>,
+): Promise<number> {
   const catalog = await catalogFor(ctx);
   const folders = configFolders(ctx.config, 'scenarios');
   if (options.list || name === undefined) {

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { findProvider, unixSeconds } from '../core/providers/index.js';
 import { globToRegExp } from '../core/query.js';
-import { parseDuration } from '../core/schedule.js';
 import {
   CHECK_NAMES,
   runChecks,
@@ -20,7 +18,9 @@ import { checkedUrl, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
-import { catalogFor, parseOptions, providerOption, schemeOption } from './common.js';
+import { catalogFor } from './common.js';
+import type { OptionsOf } from './declare.js';
+import type { verifyOptions } from './verify/options.js';
 
 const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
@@ -33,31 +33,11 @@ const LIFECYCLES: Record<string, string[]> = {
   betterez: ['operationmessage.created', 'operationmessage.updated'],
 };
 
-const list = z
-  .array(z.string())
-  .default([])
-  .transform((values) =>
-    values
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
-
-const schema = z.object({
-  provider: providerOption.optional(),
-  scheme: schemeOption.optional(),
-  secret: z.string().min(1).optional(),
-  events: list,
-  only: list,
-  skip: list,
-  reporter: z.enum(['pretty', 'json', 'junit'], { error: 'must be pretty, json or junit' }).default('pretty'),
-  output: z.string().min(1).optional(),
-  deadline: z.string().optional(),
-  config: z.string().optional(),
-});
-
-export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function verifyCommand(
+  ctx: Context,
+  url: string,
+  options: OptionsOf<typeof verifyOptions>,
+): Promise<number> {
   const target = checkedUrl(url);
   const { secret } = resolveSecret(
     options.secret,
@@ -84,7 +64,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     }
   }
   const selected = selectChecks(options.only, options.skip);
-  const deadlineMs = options.deadline ? parseDuration(options.deadline) : provider.deadlineMs;
+  const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
   const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
