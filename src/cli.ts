@@ -15,7 +15,7 @@ async function readConfig(ctx: Context, spec: CommandSpec, raw: Record<string, u
   // The config module (and zod) load only when there is a config file to read.
   if (file === undefined && !existsSync(path.join(ctx.cwd, CONFIG_FILE_NAME))) return;
   const { loadConfig } = await import('./io/settings.js');
-  ctx.config = await loadConfig(ctx.cwd, file);
+  ctx.config = await loadConfig(ctx.cwd, file, ctx.runtime.random);
 }
 
 /** Runs the CLI and returns the exit code; the one place errors become exit codes and messages. */

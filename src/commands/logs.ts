@@ -28,6 +28,7 @@ import type {
 
 const DEFAULT_TABLE_LIMIT = 50;
 const DEFAULT_FOLLOW_BACKLOG = 10;
+const FOLLOW_POLL_MS = 200;
 
 export function toFilter(
   ctx: Context,
@@ -105,7 +106,7 @@ async function follow(
   ctx.err(ctx.color.dim(`Following ${file}. Press Ctrl-C to stop.`));
   const stop = new AbortController();
   void ctx.waitForStop().then(() => stop.abort());
-  for await (const record of followDeliveries(file, start, stop.signal))
+  for await (const record of followDeliveries(file, start, stop.signal, FOLLOW_POLL_MS, ctx.runtime.sleep))
     if (matches(record)) await print(record);
   return 0;
 }
@@ -152,14 +153,18 @@ export async function logsExportCommand(
 ): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
-  const target = path.resolve(ctx.cwd, options.har);
-  const out = createWriteStream(target, { mode: 0o600 });
-  const opened = once(out, 'open').catch((error: Error) => {
-    throw new UsageError(`cannot write ${target}: ${error.message}`);
-  });
-  await opened;
+  // `-` is stdout, so the HAR can be piped.
+  const toStdout = options.har === '-';
+  const target = toStdout ? 'stdout' : path.resolve(ctx.cwd, options.har);
+  const out = toStdout ? undefined : createWriteStream(target, { mode: 0o600 });
+  if (out)
+    await once(out, 'open').catch((error: Error) => {
+      throw new UsageError(`cannot write ${target}: ${error.message}`);
+    });
   const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
+    // On stdout each piece is a line (valid JSON all the same), written as the reader keeps up.
+    if (!out) await ctx.stream(text.replace(/\n$/, ''));
+    else if (!out.write(text)) await once(out, 'drain');
   };
   const stats: ReadStats = { skipped: 0 };
   let count = 0;
@@ -169,8 +174,10 @@ export async function logsExportCommand(
     await write(`${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(record))}`);
   }
   await write(HAR_TAIL);
-  out.end();
-  await once(out, 'finish');
+  if (out) {
+    out.end();
+    await once(out, 'finish');
+  }
   reportSkipped(ctx, stats);
   ctx.err(
     `Wrote ${count} ${count === 1 ? 'entry' : 'entries'} to ${target}. Import it in your browser's devtools (Network tab).`,

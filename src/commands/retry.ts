@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { parseRetryAfter, runDelivery, type EngineEvent } from '../core/engine.js';
@@ -51,7 +50,7 @@ export async function retryCommand(
   const def = catalog.find(eventName, options.provider);
   const provider = providerOf(def);
   const standard = options.scheme === 'standard';
-  const random = seededRandom(options.seed ?? Date.now());
+  const random = seededRandom(options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32));
   const schedule = options.schedule
     ? readFlag('--schedule', () => parseSchedule(options.schedule!, random))
     : standard
@@ -115,13 +114,13 @@ export async function retryCommand(
 
   const countdown = async (realMs: number, next: number, simulatedMs: number) => {
     const progress = options.json ? undefined : await startProgress(ctx, '');
-    const until = Date.now() + realMs;
+    const until = ctx.runtime.now().getTime() + realMs;
     const label = () =>
-      `attempt ${next} in ${formatDuration(Math.max(0, ((until - Date.now()) / realMs) * simulatedMs))} simulated · ${formatMs(Math.max(0, until - Date.now()))} real`;
+      `attempt ${next} in ${formatDuration(Math.max(0, ((until - ctx.runtime.now().getTime()) / realMs) * simulatedMs))} simulated · ${formatMs(Math.max(0, until - ctx.runtime.now().getTime()))} real`;
     progress?.update(label());
     const ticker = setInterval(() => progress?.update(label()), COUNTDOWN_TICK_MS);
     try {
-      await sleep(realMs);
+      await ctx.runtime.sleep(realMs);
     } finally {
       clearInterval(ticker);
       progress?.stop();
@@ -177,11 +176,11 @@ export async function retryCommand(
       plan,
       deadlineMs,
       speed: options.speed,
-      clock: () => Date.now(),
+      clock: () => ctx.runtime.now().getTime(),
       sleep: (ms) =>
         pendingWait && ctx.interactive && !options.json
           ? countdown(ms, pendingWait.nextAttempt, pendingWait.delayMs)
-          : sleep(ms),
+          : ctx.runtime.sleep(ms),
       emit,
       attempt: async (n) => {
         const now = ctx.runtime.now();

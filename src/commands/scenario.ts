@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
@@ -42,7 +41,7 @@ export async function scenarioCommand(
   }
   const scenario = await findScenario(name, folders, catalog, ctx.cwd);
   const settings = await eventSettings(ctx, options);
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const seed = options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32);
   const random = seededRandom(seed);
   const steps = expandScenario(scenario, catalog, random, ctx.runtime.uuid);
   // Each step is built and signed once: a duplicate is the same delivery again, byte for byte.
@@ -71,7 +70,7 @@ export async function scenarioCommand(
   let failed = 0;
   try {
     for (const [index, delivery] of plan.entries()) {
-      if (index > 0 && options.gap > 0) await sleep(options.gap);
+      if (index > 0 && options.gap > 0) await ctx.runtime.sleep(options.gap);
       const { def, event } = delivery.item;
       const record = await deliverEvent(ctx, def, event, targets[delivery.step - 1] ?? local!.url, {
         timeoutMs: options.timeout,

@@ -54,7 +54,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   let ok = 0;
   const progress =
     loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
-  const started = process.hrtime.bigint();
+  const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
     const event = signedEvent(ctx, def, settings, options.scheme);
@@ -83,7 +83,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
     await log?.close();
   }
 
-  const summary = summarize(latencies, ok, Number(process.hrtime.bigint() - started) / 1e6);
+  const summary = summarize(latencies, ok, ctx.runtime.monotonicMs() - started);
   if (options.json && total > 1) ctx.out(JSON.stringify({ summary }));
   if (!options.json && total > 1) {
     const c = ctx.color;
@@ -96,10 +96,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
     ctx.err(ctx.color.dim(`Signed with ${describeSecret('default')}.`));
   if (summary.failed === 0) return 0;
   if (refused.length === summary.failed) {
-    throw new FailureError(
-      `nothing is listening at ${refused[0]}`,
-      'start one with `mes-webhooks listen`, or pass --to',
-    );
+    throw new FailureError(`nothing is listening at ${refused[0]}`, undefined, 'E_NOT_LISTENING');
   }
   throw new FailureError(
     summary.failed === 1 && total === 1

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
@@ -69,11 +68,13 @@ export async function verifyCommand(
   const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
+  const post = (probe: { headers: Record<string, string>; body: string | Uint8Array }) =>
+    postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
   const verifyContext: VerifyContext = {
     provider,
     scheme,
     secret,
-    wrongSecret: `whsec_${randomBytes(24).toString('base64')}`,
+    wrongSecret: `whsec_${Buffer.from(Array.from({ length: 24 }, () => Math.floor(ctx.runtime.random() * 256))).toString('base64')}`,
     events,
     lifecycle,
     primary: lifecycle[0] ?? events[0]!,
@@ -90,7 +91,7 @@ export async function verifyCommand(
       }),
     now: () => unixSeconds(ctx.runtime.now()),
     send: async (probe) => {
-      const result = await postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
+      const result = await post(probe);
       return {
         status: result.status,
         durationMs: result.durationMs,
@@ -102,14 +103,17 @@ export async function verifyCommand(
 
   // One correctly signed delivery first: a receiver that is not running is one message, not thirteen failures.
   const first = verifyContext.build(verifyContext.primary);
-  const preflight = await verifyContext.send({
-    label: first.event,
+  const preflight = await post({
     body: first.body,
     headers: verifyContext.sign(first.body, { messageId: first.eventId }),
   });
-  if (preflight.status === null && /nothing is listening/.test(preflight.error ?? '')) {
+  if (preflight.error?.code === 'ECONNREFUSED') {
     await dispatcher.close();
-    throw new FailureError(preflight.error!, 'start your receiver first, then run verify against it');
+    throw new FailureError(
+      preflight.error.message,
+      'start your receiver first, then run verify against it',
+      'E_NOT_LISTENING',
+    );
   }
 
   const pretty = options.reporter === 'pretty';
@@ -120,13 +124,13 @@ export async function verifyCommand(
         `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
       ),
     );
-  const started = Date.now();
+  const started = ctx.runtime.monotonicMs();
   let results: CheckResult[];
   try {
     results = await runChecks(
       verifyContext,
       selected,
-      () => Date.now(),
+      () => ctx.runtime.monotonicMs(),
       (result) => {
         if (pretty) for (const line of renderCheck(c, result)) ctx.out(line);
       },
@@ -138,7 +142,7 @@ export async function verifyCommand(
     target,
     provider: provider.id,
     scheme,
-    durationMs: Date.now() - started,
+    durationMs: ctx.runtime.monotonicMs() - started,
   });
 
   let report: string | undefined;
