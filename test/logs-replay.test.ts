@@ -160,7 +160,8 @@ describe('mes-webhooks logs', () => {
     expect(res.stderr).toMatch(/Skipped 2 unreadable lines/);
   });
 
-  it('--follow prints what another process logs, even after the log is created late and truncated', async () => {
+  // Truncation while following is driven on a fake clock in main.test.ts.
+  it('--follow prints what another process logs, even after the log is created late', async () => {
     const cwd = tempDir();
     const target = await receiver();
     const follow = startCli(['logs', '--follow', '--json'], { cwd });
@@ -168,10 +169,6 @@ describe('mes-webhooks logs', () => {
     await follow.waitFor(/Following/);
     await runCli(['send', 'work_order.created', '--to', target.url], { cwd });
     await follow.waitFor(/"event":"work_order.created"/);
-    writeFileSync(logFile(cwd), '');
-    await new Promise((r) => setTimeout(r, 400));
-    await runCli(['send', 'sales_order.packed', '--to', target.url], { cwd });
-    await follow.waitFor(/"event":"sales_order.packed"/);
     const stopped = await follow.stop();
     expect(stopped.code).toBe(0);
   });
