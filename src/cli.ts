@@ -1,33 +1,33 @@
 import { CommanderError } from 'commander';
-import { CliError } from './core/errors.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { CommandSpec } from './commands/declare.js';
+import { CliError } from './core/errors.js';
 import { CONFIG_FILE_NAME } from './io/config-file.js';
 import { buildProgram } from './program.js';
 import { processContext, type Context } from './ui/context.js';
+import { EXIT_INTERRUPTED, presentError } from './ui/errors.js';
+
+/** Reads the config file a command names with --config, or the one in the working folder. */
+async function readConfig(ctx: Context, spec: CommandSpec, raw: Record<string, unknown>): Promise<void> {
+  if (spec.readsConfig === false) return;
+  const file = typeof raw.config === 'string' ? raw.config : undefined;
+  // The config module (and zod) load only when there is a config file to read.
+  if (file === undefined && !existsSync(path.join(ctx.cwd, CONFIG_FILE_NAME))) return;
+  const { loadConfig } = await import('./io/settings.js');
+  ctx.config = await loadConfig(ctx.cwd, file, ctx.runtime.random);
+}
 
 /** Runs the CLI and returns the exit code; the one place errors become exit codes and messages. */
 export async function main(argv: string[], ctx: Context): Promise<number> {
   let exitCode = 0;
-  try {
-    const file = flagValue(argv, '--config');
-    const skip = argv.some((a) => ['-h', '--help', '-v', '--version', 'help', 'init'].includes(a));
-    // The config module (and zod) load only when there is a config file to read.
-    if (!skip && (file !== undefined || existsSync(path.join(ctx.cwd, CONFIG_FILE_NAME)))) {
-      const { loadConfig } = await import('./io/settings.js');
-      ctx.config = await loadConfig(ctx.cwd, file);
-    }
-  } catch (error) {
-    return report(ctx, error);
-  }
-  const program = buildProgram(ctx, (code) => {
-    exitCode = code;
+  const program = buildProgram(ctx, async (spec, args, raw) => {
+    // The config comes first: it can declare providers and schemes the options are checked against.
+    await readConfig(ctx, spec, raw);
+    const [{ parseDeclared }, run] = await Promise.all([import('./commands/pieces.js'), spec.load!()]);
+    const options = parseDeclared(spec.options, raw);
+    exitCode = await run(ctx, ...args, options);
   });
-  const override = (command: typeof program) => {
-    command.exitOverride();
-    command.commands.forEach(override);
-  };
-  override(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -36,26 +36,18 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
   }
 }
 
-/** The value of `--flag value` or `--flag=value` in argv. */
-function flagValue(argv: string[], flag: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === flag) return argv[i + 1];
-    if (argv[i]!.startsWith(`${flag}=`)) return argv[i]!.slice(flag.length + 1);
-  }
-  return undefined;
-}
-
 function report(ctx: Context, error: unknown): number {
   if (error instanceof CommanderError) {
     // Help and version are successes; every other commander error is bad usage.
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof CliError) {
-    ctx.err(`${ctx.color.red('Error:')} ${error.message}`);
-    if (error.hint) ctx.err(ctx.color.dim(`Hint: ${error.hint}`));
-    return error.exitCode;
+    const shown = presentError(error);
+    ctx.err(`${ctx.color.red('Error:')} ${shown.message}`);
+    if (shown.hint) ctx.err(ctx.color.dim(`Hint: ${shown.hint}`));
+    return shown.exitCode;
   }
-  if (isPromptExit(error)) return 130;
+  if (isPromptExit(error)) return EXIT_INTERRUPTED;
   const message = error instanceof Error ? error.message : String(error);
   ctx.err(`${ctx.color.red('Unexpected error:')} ${message}`);
   if (ctx.env.MES_WEBHOOKS_DEBUG && error instanceof Error) ctx.err(error.stack ?? '');

@@ -24,7 +24,9 @@ describe('log queries', () => {
     expect(parseSince('2h', now).toISOString()).toBe('2026-01-01T10:00:00.000Z');
     expect(parseSince('1d', now).toISOString()).toBe('2025-12-31T12:00:00.000Z');
     expect(parseSince('2025-06-01T00:00:00Z', now).toISOString()).toBe('2025-06-01T00:00:00.000Z');
-    expect(() => parseSince('yesterday', now)).toThrow(/--since/);
+    // A domain error: a stable code, and no flag name in the message (the CLI edge adds it).
+    expect(() => parseSince('yesterday', now)).toThrow(expect.objectContaining({ code: 'E_BAD_SINCE' }));
+    expect(() => parseSince('yesterday', now)).not.toThrow(/--since/);
   });
 
   it('matches event globs literally but for *', () => {
@@ -158,7 +160,8 @@ describe('mes-webhooks logs', () => {
     expect(res.stderr).toMatch(/Skipped 2 unreadable lines/);
   });
 
-  it('--follow prints what another process logs, even after the log is created late and truncated', async () => {
+  // Truncation while following is driven on a fake clock in main.test.ts.
+  it('--follow prints what another process logs, even after the log is created late', async () => {
     const cwd = tempDir();
     const target = await receiver();
     const follow = startCli(['logs', '--follow', '--json'], { cwd });
@@ -166,10 +169,6 @@ describe('mes-webhooks logs', () => {
     await follow.waitFor(/Following/);
     await runCli(['send', 'work_order.created', '--to', target.url], { cwd });
     await follow.waitFor(/"event":"work_order.created"/);
-    writeFileSync(logFile(cwd), '');
-    await new Promise((r) => setTimeout(r, 400));
-    await runCli(['send', 'sales_order.packed', '--to', target.url], { cwd });
-    await follow.waitFor(/"event":"sales_order.packed"/);
     const stopped = await follow.stop();
     expect(stopped.code).toBe(0);
   });

@@ -1,72 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
 import { parseAssignment } from '../core/overrides.js';
-import { PROVIDERS, findProvider } from '../core/providers/index.js';
-import { parseDuration } from '../core/schedule.js';
-import { allSchemes, isSchemeId, type SchemeId } from '../core/schemes/index.js';
 import { loadCatalog } from '../io/fixtures.js';
 import { configFolders, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
-
-/** Parses a command's options once, at the boundary, into the shape the command works with. */
-export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const flag =
-    issue.path.length > 0
-      ? `--${String(issue.path[0]).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`
-      : 'options';
-  throw new UsageError(`${flag}: ${issue.message}`);
-}
-
-export const intOption = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
-
-export const providerOption = z.string().refine((p) => findProvider(p) !== undefined, {
-  error: `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
-});
-
-export const schemeOption = z
-  .string()
-  .refine(isSchemeId, {
-    error: () =>
-      `must be one of ${allSchemes()
-        .map((s) => s.id)
-        .join(', ')}`,
-  })
-  .transform((s) => s as SchemeId);
-
-/** `-10m`, `+6m`, `30s`: a signed duration in ms. */
-export const offsetOption = z.string().transform((text, ctx) => {
-  const m = /^([+-]?)(.+)$/.exec(text.trim())!;
-  try {
-    return (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like -10m or +6m' });
-    return z.NEVER;
-  }
-});
-
-/** What `payload` and `send` share: how an event is built and signed. */
-export const eventOptionsShape = {
-  provider: providerOption.optional(),
-  scheme: schemeOption.optional(),
-  secret: z.string().min(1).optional(),
-  set: z.array(z.string()).default([]),
-  data: z.string().optional(),
-  header: z.array(z.string()).default([]),
-  timestampOffset: offsetOption.optional(),
-  config: z.string().optional(),
-};
+import { readFlag } from '../ui/errors.js';
 
 export interface EventSettings {
   secret: string;
@@ -118,7 +59,7 @@ export async function eventSettings(
       return found;
     },
     clockOffsetMs: options.timestampOffset ?? 0,
-    sets: options.set.map(parseAssignment),
+    sets: options.set.map((text) => readFlag('--set', () => parseAssignment(text))),
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
     headers,
   };

@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import type { Context } from '../ui/context.js';
 import { renderEventTable } from '../ui/render.js';
-import { catalogFor, parseOptions, providerOption } from './common.js';
+import { catalogFor } from './common.js';
+import type { OptionsOf } from './declare.js';
+import type { eventsOptions } from './events/options.js';
 
-const schema = z.object({ provider: providerOption.optional(), json: z.boolean().default(false) });
-
-export async function eventsCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function eventsCommand(ctx: Context, options: OptionsOf<typeof eventsOptions>): Promise<number> {
   const catalog = await catalogFor(ctx);
   const events = options.provider ? catalog.ofProvider(options.provider) : catalog.events;
   if (options.json) {

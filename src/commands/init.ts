@@ -1,23 +1,13 @@
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { PROVIDERS } from '../core/providers/index.js';
 import { CONFIG_FILE_NAME, configSchema, type Config } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
-import { parseOptions } from './common.js';
+import type { OptionsOf } from './declare.js';
+import { DEFAULT_SECRET_ENV, type initOptions } from './init/options.js';
 
 const DEFAULT_TARGET = 'http://localhost:3000/webhooks';
-const DEFAULT_SECRET_ENV = 'MES_WEBHOOK_SECRET';
-
-const schema = z.object({
-  to: z.string().optional(),
-  provider: z.string().optional(),
-  secretEnv: z.string().optional(),
-  route: z.array(z.string()).default([]),
-  force: z.boolean().default(false),
-  config: z.string().optional(),
-});
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -39,8 +29,7 @@ function parseRoute(text: string): [string, string] {
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-export async function initCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function initCommand(ctx: Context, options: OptionsOf<typeof initOptions>): Promise<number> {
   const file = path.resolve(ctx.cwd, options.config ?? CONFIG_FILE_NAME);
   if (!options.force && (await exists(file))) {
     throw new UsageError(`${file} already exists`, 'pass --force to replace it');

@@ -1,44 +1,18 @@
-import { z } from 'zod';
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { newToken } from '../io/runtime.js';
 import { resolveSecret } from '../io/settings.js';
-import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
+import { createListener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { receivedJson, renderReceived } from '../ui/render.js';
-import { describeSecret, intOption, parseOptions } from './common.js';
+import { describeSecret } from './common.js';
+import type { OptionsOf } from './declare.js';
+import type { listenOptions } from './listen/options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-const schema = z.object({
-  port: intOption(0, 65535).default(DEFAULT_PORT),
-  host: z.string().min(1).default(DEFAULT_HOST),
-  path: z
-    .string()
-    .regex(/^\/[^\s?#]*$/, 'must start with / and hold no spaces, ? or #')
-    .optional(),
-  secret: z.string().min(1).optional(),
-  strict: z.boolean().default(false),
-  maxBody: intOption(1, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
-  forwardTo: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  status: intOption(100, 599).optional(),
-  delay: intOption(0, 10 * 60_000).optional(),
-  failFirst: intOption(0, 1_000_000).optional(),
-  failRate: z.coerce
-    .number({ error: 'must be a number from 0 to 1' })
-    .min(0, 'must be a number from 0 to 1')
-    .max(1, 'must be a number from 0 to 1')
-    .optional(),
-  seed: intOption(0, 2 ** 32 - 1).optional(),
-  ui: z.boolean().default(false),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-  config: z.string().optional(),
-});
-
-export async function listenCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function listenCommand(ctx: Context, options: OptionsOf<typeof listenOptions>): Promise<number> {
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
   const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
   const listener = createListener({

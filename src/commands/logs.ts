@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { z } from 'zod';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
@@ -18,18 +17,18 @@ import {
 import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
-import { intOption, parseOptions, providerOption } from './common.js';
+import { readFlag } from '../ui/errors.js';
+import type { OptionsOf } from './declare.js';
+import type {
+  logsClearOptions,
+  logsExportOptions,
+  logsListOptions,
+  logsShowOptions,
+} from './logs/options.js';
 
 const DEFAULT_TABLE_LIMIT = 50;
 const DEFAULT_FOLLOW_BACKLOG = 10;
-
-export const filterShape = {
-  event: z.string().min(1).optional(),
-  provider: providerOption.optional(),
-  direction: z.enum(['sent', 'received'], { error: 'must be sent or received' }).optional(),
-  failed: z.boolean().default(false),
-  since: z.string().optional(),
-};
+const FOLLOW_POLL_MS = 200;
 
 export function toFilter(
   ctx: Context,
@@ -46,7 +45,9 @@ export function toFilter(
     provider: options.provider,
     direction: options.direction,
     failed: options.failed,
-    since: options.since ? parseSince(options.since, ctx.runtime.now()) : undefined,
+    since: options.since
+      ? readFlag('--since', () => parseSince(options.since!, ctx.runtime.now()))
+      : undefined,
   };
 }
 
@@ -60,15 +61,7 @@ export function reportSkipped(ctx: Context, stats: ReadStats): void {
   }
 }
 
-const listSchema = z.object({
-  ...filterShape,
-  limit: intOption(0).optional(),
-  json: z.boolean().default(false),
-  follow: z.boolean().default(false),
-});
-
-export async function logsCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(listSchema, raw);
+export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsListOptions>): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>
@@ -113,7 +106,7 @@ async function follow(
   ctx.err(ctx.color.dim(`Following ${file}. Press Ctrl-C to stop.`));
   const stop = new AbortController();
   void ctx.waitForStop().then(() => stop.abort());
-  for await (const record of followDeliveries(file, start, stop.signal))
+  for await (const record of followDeliveries(file, start, stop.signal, FOLLOW_POLL_MS, ctx.runtime.sleep))
     if (matches(record)) await print(record);
   return 0;
 }
@@ -138,10 +131,11 @@ async function findWithChain(file: string, deliveryId: string, stats?: ReadStats
   return { record, chain };
 }
 
-const showSchema = z.object({ json: z.boolean().default(false) });
-
-export async function logsShowCommand(ctx: Context, deliveryId: string, raw: unknown): Promise<number> {
-  const options = parseOptions(showSchema, raw);
+export async function logsShowCommand(
+  ctx: Context,
+  deliveryId: string,
+  options: OptionsOf<typeof logsShowOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const stats: ReadStats = { skipped: 0 };
   const found = await findWithChain(file, deliveryId, stats);
@@ -153,20 +147,24 @@ export async function logsShowCommand(ctx: Context, deliveryId: string, raw: unk
   return 0;
 }
 
-const exportSchema = z.object({ ...filterShape, har: z.string().min(1, 'names the file to write') });
-
-export async function logsExportCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(exportSchema, raw);
+export async function logsExportCommand(
+  ctx: Context,
+  options: OptionsOf<typeof logsExportOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
-  const target = path.resolve(ctx.cwd, options.har);
-  const out = createWriteStream(target, { mode: 0o600 });
-  const opened = once(out, 'open').catch((error: Error) => {
-    throw new UsageError(`cannot write ${target}: ${error.message}`);
-  });
-  await opened;
+  // `-` is stdout, so the HAR can be piped.
+  const toStdout = options.har === '-';
+  const target = toStdout ? 'stdout' : path.resolve(ctx.cwd, options.har);
+  const out = toStdout ? undefined : createWriteStream(target, { mode: 0o600 });
+  if (out)
+    await once(out, 'open').catch((error: Error) => {
+      throw new UsageError(`cannot write ${target}: ${error.message}`);
+    });
   const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
+    // On stdout each piece is a line (valid JSON all the same), written as the reader keeps up.
+    if (!out) await ctx.stream(text.replace(/\n$/, ''));
+    else if (!out.write(text)) await once(out, 'drain');
   };
   const stats: ReadStats = { skipped: 0 };
   let count = 0;
@@ -176,8 +174,10 @@ export async function logsExportCommand(ctx: Context, raw: unknown): Promise<num
     await write(`${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(record))}`);
   }
   await write(HAR_TAIL);
-  out.end();
-  await once(out, 'finish');
+  if (out) {
+    out.end();
+    await once(out, 'finish');
+  }
   reportSkipped(ctx, stats);
   ctx.err(
     `Wrote ${count} ${count === 1 ? 'entry' : 'entries'} to ${target}. Import it in your browser's devtools (Network tab).`,
@@ -185,10 +185,10 @@ export async function logsExportCommand(ctx: Context, raw: unknown): Promise<num
   return 0;
 }
 
-const clearSchema = z.object({ yes: z.boolean().default(false) });
-
-export async function logsClearCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(clearSchema, raw);
+export async function logsClearCommand(
+  ctx: Context,
+  options: OptionsOf<typeof logsClearOptions>,
+): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const size = await logSize(file);
   if (size === 0) {

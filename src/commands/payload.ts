@@ -1,16 +1,14 @@
-import { z } from 'zod';
 import type { Context } from '../ui/context.js';
-import { catalogFor, eventOptionsShape, eventSettings, parseOptions } from './common.js';
+import { catalogFor, eventSettings } from './common.js';
+import type { OptionsOf } from './declare.js';
 import { signedEvent } from './outgoing.js';
+import type { payloadOptions } from './payload/options.js';
 
-const schema = z.object({
-  ...eventOptionsShape,
-  headers: z.boolean().default(false),
-  json: z.boolean().default(false),
-});
-
-export async function payloadCommand(ctx: Context, event: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function payloadCommand(
+  ctx: Context,
+  event: string,
+  options: OptionsOf<typeof payloadOptions>,
+): Promise<number> {
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
   const { headers, body } = signedEvent(ctx, def, settings, options.scheme);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
@@ -17,25 +16,11 @@ import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
-import { intOption, parseOptions } from './common.js';
-import { filterShape, reportSkipped, toFilter } from './logs.js';
+import type { OptionsOf } from './declare.js';
+import { reportSkipped, toFilter } from './logs.js';
+import type { replayOptions } from './replay/options.js';
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
-const schema = z.object({
-  ...filterShape,
-  last: intOption(1).optional(),
-  to: z.string().optional(),
-  resign: z.boolean().default(false),
-  secret: z.string().min(1).optional(),
-  dryRun: z.boolean().default(false),
-  concurrency: intOption(1, 256).default(1),
-  timeout: intOption(1, 10 * 60_000).default(DEFAULT_TIMEOUT_MS),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-  config: z.string().optional(),
-});
-type Options = z.infer<typeof schema>;
+type Options = OptionsOf<typeof replayOptions>;
 
 async function select(
   ctx: Context,
@@ -93,8 +78,7 @@ function targetOf(record: DeliveryRecord, to: string | undefined): string {
   );
 }
 
-export async function replayCommand(ctx: Context, ids: string[], raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function replayCommand(ctx: Context, ids: string[], options: Options): Promise<number> {
   const to = options.to === undefined ? undefined : checkedUrl(options.to);
   const file = logPath(ctx.env, ctx.cwd);
   const stats: ReadStats = { skipped: 0 };

@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { parseRetryAfter, runDelivery, type EngineEvent } from '../core/engine.js';
@@ -7,7 +5,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
 import { resignDelivery, type Redelivery } from '../core/redeliver.js';
-import { formatDuration, parseDuration, parseSchedule, planAttempts } from '../core/schedule.js';
+import { formatDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { deliver } from '../io/sender.js';
@@ -16,24 +14,14 @@ import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
 import { renderAttempt, renderDone, renderPlanRow, timelineChart } from '../ui/render-retry.js';
 import { startProgress } from '../ui/spinner.js';
-import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import { readFlag } from '../ui/errors.js';
+import { catalogFor, eventSettings } from './common.js';
+import type { OptionsOf } from './declare.js';
+import type { retryOptions } from './retry/options.js';
 import { signedEvent } from './outgoing.js';
 
 const STANDARD_DEADLINE_MS = 15 * SECOND_MS;
 const COUNTDOWN_TICK_MS = 100;
-
-const schema = z.object({
-  ...eventOptionsShape,
-  to: z.string().optional(),
-  schedule: z.string().min(1).optional(),
-  speed: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(1),
-  maxAttempts: intOption(1, 1000).optional(),
-  deadline: z.string().optional(),
-  seed: intOption(0, 2 ** 32 - 1).optional(),
-  dryRun: z.boolean().default(false),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-});
 
 /** What changes between the first attempt and a retry, worked out by making the retry. */
 function describeChanges(first: Redelivery, retry: Redelivery): string {
@@ -53,23 +41,22 @@ function describeChanges(first: Redelivery, retry: Redelivery): string {
   return changed.length === 0 ? 'the same bytes and headers' : changed.join(', ');
 }
 
-export async function retryCommand(ctx: Context, eventName: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function retryCommand(
+  ctx: Context,
+  eventName: string,
+  options: OptionsOf<typeof retryOptions>,
+): Promise<number> {
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(eventName, options.provider);
   const provider = providerOf(def);
   const standard = options.scheme === 'standard';
-  const random = seededRandom(options.seed ?? Date.now());
+  const random = seededRandom(options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32));
   const schedule = options.schedule
-    ? parseSchedule(options.schedule, random)
+    ? readFlag('--schedule', () => parseSchedule(options.schedule!, random))
     : standard
       ? STANDARD_SCHEDULE
       : provider.schedule;
-  const deadlineMs = options.deadline
-    ? parseDuration(options.deadline)
-    : standard
-      ? STANDARD_DEADLINE_MS
-      : provider.deadlineMs;
+  const deadlineMs = options.deadline ?? (standard ? STANDARD_DEADLINE_MS : provider.deadlineMs);
   const plan = planAttempts(schedule, options.maxAttempts);
   const first = signedEvent(ctx, def, settings, options.scheme);
   const firstDelivery: Redelivery = { body: Buffer.from(first.body), headers: first.headers };
@@ -127,13 +114,13 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
 
   const countdown = async (realMs: number, next: number, simulatedMs: number) => {
     const progress = options.json ? undefined : await startProgress(ctx, '');
-    const until = Date.now() + realMs;
+    const until = ctx.runtime.now().getTime() + realMs;
     const label = () =>
-      `attempt ${next} in ${formatDuration(Math.max(0, ((until - Date.now()) / realMs) * simulatedMs))} simulated · ${formatMs(Math.max(0, until - Date.now()))} real`;
+      `attempt ${next} in ${formatDuration(Math.max(0, ((until - ctx.runtime.now().getTime()) / realMs) * simulatedMs))} simulated · ${formatMs(Math.max(0, until - ctx.runtime.now().getTime()))} real`;
     progress?.update(label());
     const ticker = setInterval(() => progress?.update(label()), COUNTDOWN_TICK_MS);
     try {
-      await sleep(realMs);
+      await ctx.runtime.sleep(realMs);
     } finally {
       clearInterval(ticker);
       progress?.stop();
@@ -189,11 +176,11 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
       plan,
       deadlineMs,
       speed: options.speed,
-      clock: () => Date.now(),
+      clock: () => ctx.runtime.now().getTime(),
       sleep: (ms) =>
         pendingWait && ctx.interactive && !options.json
           ? countdown(ms, pendingWait.nextAttempt, pendingWait.delayMs)
-          : sleep(ms),
+          : ctx.runtime.sleep(ms),
       emit,
       attempt: async (n) => {
         const now = ctx.runtime.now();

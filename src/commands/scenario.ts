@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
@@ -9,24 +7,16 @@ import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
-import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
+import { catalogFor, eventSettings } from './common.js';
+import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
+import type { scenarioOptions } from './scenario/options.js';
 
-const schema = z.object({
-  ...eventOptionsShape,
-  list: z.boolean().default(false),
-  to: z.string().optional(),
-  gap: intOption(0, 60 * 60_000).default(0),
-  shuffle: z.boolean().default(false),
-  duplicate: intOption(0, 1000).default(0),
-  seed: intOption(0, 2 ** 32 - 1).optional(),
-  timeout: intOption(1, 10 * 60_000).optional(),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-});
-
-export async function scenarioCommand(ctx: Context, name: string | undefined, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function scenarioCommand(
+  ctx: Context,
+  name: string | undefined,
+  options: OptionsOf<typeof scenarioOptions>,
+): Promise<number> {
   const catalog = await catalogFor(ctx);
   const folders = configFolders(ctx.config, 'scenarios');
   if (options.list || name === undefined) {
@@ -51,7 +41,7 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
   }
   const scenario = await findScenario(name, folders, catalog, ctx.cwd);
   const settings = await eventSettings(ctx, options);
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const seed = options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32);
   const random = seededRandom(seed);
   const steps = expandScenario(scenario, catalog, random, ctx.runtime.uuid);
   // Each step is built and signed once: a duplicate is the same delivery again, byte for byte.
@@ -80,7 +70,7 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
   let failed = 0;
   try {
     for (const [index, delivery] of plan.entries()) {
-      if (index > 0 && options.gap > 0) await sleep(options.gap);
+      if (index > 0 && options.gap > 0) await ctx.runtime.sleep(options.gap);
       const { def, event } = delivery.item;
       const record = await deliverEvent(ctx, def, event, targets[delivery.step - 1] ?? local!.url, {
         timeoutMs: options.timeout,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { EventDef } from '../core/catalog.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
@@ -11,34 +10,14 @@ import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { renderReceived, renderSent, sentJson } from '../ui/render.js';
 import { startProgress } from '../ui/spinner.js';
-import {
-  catalogFor,
-  describeSecret,
-  eventOptionsShape,
-  eventSettings,
-  intOption,
-  parseOptions,
-} from './common.js';
+import { catalogFor, describeSecret, eventSettings } from './common.js';
+import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
+import type { sendOptions } from './send/options.js';
 
-const MAX_COUNT = 10_000_000;
+type Options = OptionsOf<typeof sendOptions>;
 
-const schema = z.object({
-  ...eventOptionsShape,
-  all: z.boolean().default(false),
-  to: z.string().optional(),
-  count: intOption(1, MAX_COUNT).default(1),
-  concurrency: intOption(1, 1024).default(1),
-  timeout: intOption(1, 10 * 60_000).optional(),
-  json: z.boolean().default(false),
-  log: z.boolean().default(true),
-});
-
-async function chooseEvents(
-  ctx: Context,
-  names: string[],
-  options: z.infer<typeof schema>,
-): Promise<EventDef[]> {
+async function chooseEvents(ctx: Context, names: string[], options: Options): Promise<EventDef[]> {
   const catalog = await catalogFor(ctx);
   if (options.all) {
     if (names.length > 0) throw new UsageError('name events or use --all, not both');
@@ -52,8 +31,7 @@ async function chooseEvents(
   throw new UsageError('name an event to send, or use --all', 'e.g. mes-webhooks send work_order.created');
 }
 
-export async function sendCommand(ctx: Context, names: string[], raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function sendCommand(ctx: Context, names: string[], options: Options): Promise<number> {
   const settings = await eventSettings(ctx, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
@@ -76,7 +54,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   let ok = 0;
   const progress =
     loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
-  const started = process.hrtime.bigint();
+  const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
     const event = signedEvent(ctx, def, settings, options.scheme);
@@ -105,7 +83,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
     await log?.close();
   }
 
-  const summary = summarize(latencies, ok, Number(process.hrtime.bigint() - started) / 1e6);
+  const summary = summarize(latencies, ok, ctx.runtime.monotonicMs() - started);
   if (options.json && total > 1) ctx.out(JSON.stringify({ summary }));
   if (!options.json && total > 1) {
     const c = ctx.color;
@@ -118,10 +96,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
     ctx.err(ctx.color.dim(`Signed with ${describeSecret('default')}.`));
   if (summary.failed === 0) return 0;
   if (refused.length === summary.failed) {
-    throw new FailureError(
-      `nothing is listening at ${refused[0]}`,
-      'start one with `mes-webhooks listen`, or pass --to',
-    );
+    throw new FailureError(`nothing is listening at ${refused[0]}`, undefined, 'E_NOT_LISTENING');
   }
   throw new FailureError(
     summary.failed === 1 && total === 1

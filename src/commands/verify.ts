@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { findProvider, unixSeconds } from '../core/providers/index.js';
 import { globToRegExp } from '../core/query.js';
-import { parseDuration } from '../core/schedule.js';
 import {
   CHECK_NAMES,
   runChecks,
@@ -20,7 +17,9 @@ import { checkedUrl, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
-import { catalogFor, parseOptions, providerOption, schemeOption } from './common.js';
+import { catalogFor } from './common.js';
+import type { OptionsOf } from './declare.js';
+import type { verifyOptions } from './verify/options.js';
 
 const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
@@ -33,31 +32,11 @@ const LIFECYCLES: Record<string, string[]> = {
   betterez: ['operationmessage.created', 'operationmessage.updated'],
 };
 
-const list = z
-  .array(z.string())
-  .default([])
-  .transform((values) =>
-    values
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
-
-const schema = z.object({
-  provider: providerOption.optional(),
-  scheme: schemeOption.optional(),
-  secret: z.string().min(1).optional(),
-  events: list,
-  only: list,
-  skip: list,
-  reporter: z.enum(['pretty', 'json', 'junit'], { error: 'must be pretty, json or junit' }).default('pretty'),
-  output: z.string().min(1).optional(),
-  deadline: z.string().optional(),
-  config: z.string().optional(),
-});
-
-export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+export async function verifyCommand(
+  ctx: Context,
+  url: string,
+  options: OptionsOf<typeof verifyOptions>,
+): Promise<number> {
   const target = checkedUrl(url);
   const { secret } = resolveSecret(
     options.secret,
@@ -84,16 +63,18 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     }
   }
   const selected = selectChecks(options.only, options.skip);
-  const deadlineMs = options.deadline ? parseDuration(options.deadline) : provider.deadlineMs;
+  const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
   const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
+  const post = (probe: { headers: Record<string, string>; body: string | Uint8Array }) =>
+    postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
   const verifyContext: VerifyContext = {
     provider,
     scheme,
     secret,
-    wrongSecret: `whsec_${randomBytes(24).toString('base64')}`,
+    wrongSecret: `whsec_${Buffer.from(Array.from({ length: 24 }, () => Math.floor(ctx.runtime.random() * 256))).toString('base64')}`,
     events,
     lifecycle,
     primary: lifecycle[0] ?? events[0]!,
@@ -110,7 +91,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
       }),
     now: () => unixSeconds(ctx.runtime.now()),
     send: async (probe) => {
-      const result = await postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
+      const result = await post(probe);
       return {
         status: result.status,
         durationMs: result.durationMs,
@@ -122,14 +103,17 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
 
   // One correctly signed delivery first: a receiver that is not running is one message, not thirteen failures.
   const first = verifyContext.build(verifyContext.primary);
-  const preflight = await verifyContext.send({
-    label: first.event,
+  const preflight = await post({
     body: first.body,
     headers: verifyContext.sign(first.body, { messageId: first.eventId }),
   });
-  if (preflight.status === null && /nothing is listening/.test(preflight.error ?? '')) {
+  if (preflight.error?.code === 'ECONNREFUSED') {
     await dispatcher.close();
-    throw new FailureError(preflight.error!, 'start your receiver first, then run verify against it');
+    throw new FailureError(
+      preflight.error.message,
+      'start your receiver first, then run verify against it',
+      'E_NOT_LISTENING',
+    );
   }
 
   const pretty = options.reporter === 'pretty';
@@ -140,13 +124,13 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
         `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
       ),
     );
-  const started = Date.now();
+  const started = ctx.runtime.monotonicMs();
   let results: CheckResult[];
   try {
     results = await runChecks(
       verifyContext,
       selected,
-      () => Date.now(),
+      () => ctx.runtime.monotonicMs(),
       (result) => {
         if (pretty) for (const line of renderCheck(c, result)) ctx.out(line);
       },
@@ -158,7 +142,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     target,
     provider: provider.id,
     scheme,
-    durationMs: Date.now() - started,
+    durationMs: ctx.runtime.monotonicMs() - started,
   });
 
   let report: string | undefined;

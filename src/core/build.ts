@@ -23,7 +23,7 @@ export interface BuiltEvent {
 
 export function providerOf(def: { provider: string }): Provider {
   const provider = findProvider(def.provider);
-  if (!provider) throw new UsageError(`unknown provider "${def.provider}"`);
+  if (!provider) throw new UsageError(`unknown provider "${def.provider}"`, undefined, 'E_UNKNOWN_PROVIDER');
   return provider;
 }
 
@@ -34,7 +34,7 @@ export function buildEvent(def: EventDef, options: BuildOptions): BuiltEvent {
   if (options.data !== undefined) payload = deepMerge(payload, options.data);
   for (const { path, value } of options.sets ?? []) payload = setPath(payload, path, value);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new UsageError('the event payload must stay a JSON object');
+    throw new UsageError('the event payload must stay a JSON object', undefined, 'E_BAD_PAYLOAD');
   }
   const body = JSON.stringify(payload);
   return {
@@ -66,7 +66,7 @@ export function deliveryHeaders(body: string | Uint8Array, options: SignOptions)
       messageId: options.messageId,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message, 'set MES_WEBHOOKS_SECRET or pass --secret');
+    throw new UsageError((error as Error).message, undefined, 'E_BAD_SECRET');
   }
   return { 'content-type': 'application/json', 'user-agent': options.userAgent, ...signed };
 }

@@ -58,10 +58,7 @@ export function createCatalog(events: readonly EventDef[]): Catalog {
         !findProvider(qualifiedProvider) &&
         !events.some((e) => e.provider === qualifiedProvider)
       ) {
-        throw new UsageError(
-          `unknown provider "${qualifiedProvider}"`,
-          'run `mes-webhooks events` to see the providers',
-        );
+        throw new UsageError(`unknown provider "${qualifiedProvider}"`, undefined, 'E_UNKNOWN_PROVIDER');
       }
       const pool = qualifiedProvider
         ? events.filter((e) => e.provider === qualifiedProvider).map((e) => e.name)
@@ -70,9 +67,8 @@ export function createCatalog(events: readonly EventDef[]): Catalog {
       const where = qualifiedProvider ? ` for provider ${qualifiedProvider}` : '';
       throw new UsageError(
         `unknown event "${name}"${where}`,
-        suggestions.length > 0
-          ? `did you mean ${suggestions.join(', ')}? (\`mes-webhooks events\` lists them all)`
-          : 'run `mes-webhooks events` to list the event types',
+        suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : undefined,
+        'E_UNKNOWN_EVENT',
       );
     },
   };

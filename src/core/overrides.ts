@@ -14,23 +14,33 @@ export function parsePath(path: string): (string | number)[] {
   while (index < path.length) {
     re.lastIndex = index;
     const m = re.exec(path);
-    if (!m) throw new UsageError(`cannot read the path "${path}" at character ${index + 1}`);
+    if (!m)
+      throw new UsageError(
+        `cannot read the path "${path}" at character ${index + 1}`,
+        undefined,
+        'E_BAD_PATH',
+      );
     index = re.lastIndex;
     if (m[4] !== undefined) {
-      if (expectKey) throw new UsageError(`the path "${path}" has an empty segment`);
+      if (expectKey) throw new UsageError(`the path "${path}" has an empty segment`, undefined, 'E_BAD_PATH');
       expectKey = true;
       continue;
     }
-    if (m[1] !== undefined && !expectKey) throw new UsageError(`cannot read the path "${path}"`);
+    if (m[1] !== undefined && !expectKey)
+      throw new UsageError(`cannot read the path "${path}"`, undefined, 'E_BAD_PATH');
     const segment = m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
     if (typeof segment === 'string' && FORBIDDEN_KEYS.has(segment)) {
-      throw new UsageError(`the path "${path}" names "${segment}", which cannot be set`);
+      throw new UsageError(
+        `the path "${path}" names "${segment}", which cannot be set`,
+        undefined,
+        'E_BAD_PATH',
+      );
     }
     segments.push(segment);
     expectKey = false;
   }
   if (segments.length === 0 || expectKey)
-    throw new UsageError(`the path "${path}" is empty or ends in a dot`);
+    throw new UsageError(`the path "${path}" is empty or ends in a dot`, undefined, 'E_BAD_PATH');
   return segments;
 }
 
@@ -48,8 +58,9 @@ export function parseAssignment(assignment: string): { path: (string | number)[]
   const eq = assignment.indexOf('=');
   if (eq <= 0)
     throw new UsageError(
-      `--set takes path=value, got "${assignment}"`,
-      'e.g. --set data.workOrder.quantity=250',
+      `"${assignment}" is not path=value`,
+      'e.g. data.workOrder.quantity=250',
+      'E_BAD_ASSIGNMENT',
     );
   return { path: parsePath(assignment.slice(0, eq)), value: parseSetValue(assignment.slice(eq + 1)) };
 }
@@ -69,7 +80,8 @@ export function setPath<T>(target: T, path: readonly (string | number)[], value:
         ? []
         : {};
   if (Array.isArray(base)) {
-    if (typeof head !== 'number') throw new UsageError(`"${head}" is not an index into an array`);
+    if (typeof head !== 'number')
+      throw new UsageError(`"${head}" is not an index into an array`, undefined, 'E_BAD_PATH');
     base[head] = setPath(base[head], rest, value);
   } else {
     Object.defineProperty(base, String(head), {

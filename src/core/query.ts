@@ -25,7 +25,11 @@ export function parseSince(text: string, now: Date): Date {
   if (relative) return new Date(now.getTime() - Number(relative[1]) * UNITS_MS[relative[2]!]!);
   const absolute = new Date(text);
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(absolute.getTime())) return absolute;
-  throw new UsageError(`--since takes a duration like 30m, 2h or 1d, or an ISO time; got "${text}"`);
+  throw new UsageError(
+    `"${text}" is neither a duration like 30m, 2h or 1d nor an ISO time`,
+    undefined,
+    'E_BAD_SINCE',
+  );
 }
 
 /**

@@ -23,7 +23,12 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: 
 /** `250ms`, `5s`, `30m`, `2h`, `1d`, or a bare number of seconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`"${text}" is not a duration like 500ms, 5s, 30m, 2h or 1d`);
+  if (!m)
+    throw new UsageError(
+      `"${text}" is not a duration like 500ms, 5s, 30m, 2h or 1d`,
+      undefined,
+      'E_BAD_DURATION',
+    );
   return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']!);
 }
 
@@ -87,8 +92,9 @@ export function parseSchedule(text: string, random: () => number): Schedule {
         options.attempts = Number(value);
       else
         throw new UsageError(
-          `--schedule: cannot read "${pair}"`,
+          `cannot read "${pair}" of the schedule`,
           'exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8',
+          'E_BAD_SCHEDULE',
         );
     }
     return exponentialSchedule(options, random);
@@ -96,7 +102,9 @@ export function parseSchedule(text: string, random: () => number): Schedule {
   const delays = text.split(',').map((part) => parseDuration(part));
   if (delays.length === 0 || text.trim() === '') {
     throw new UsageError(
-      `--schedule: "${text}" is no preset (${Object.keys(SCHEDULE_PRESETS).join(', ')}), list or exponential`,
+      `the schedule "${text}" is no preset (${Object.keys(SCHEDULE_PRESETS).join(', ')}), list or exponential`,
+      undefined,
+      'E_BAD_SCHEDULE',
     );
   }
   return { name: 'custom', delaysMs: delays };

@@ -3,6 +3,7 @@ import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DeliveryRecord } from '../core/delivery.js';
+import { systemRuntime, type Runtime } from './runtime.js';
 
 export const LOG_FILE_NAME = 'deliveries.jsonl';
 const FILE_MODE = 0o600;
@@ -192,6 +193,7 @@ export async function* followDeliveries(
   from: number,
   signal: AbortSignal,
   pollMs = 200,
+  sleep: Runtime['sleep'] = systemRuntime.sleep,
 ): AsyncGenerator<DeliveryRecord> {
   let position = from;
   let partial = '';
@@ -224,17 +226,7 @@ export async function* followDeliveries(
       }
       continue;
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await sleep(pollMs, signal);
   }
 }
 

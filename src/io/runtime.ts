@@ -1,13 +1,38 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** What is not deterministic, in one place, so tests can replace it. */
+/**
+ * What is not deterministic, in one place, so tests can replace it: a fake clock drives every
+ * schedule, poll and timeout without waiting on real time.
+ */
 export interface Runtime {
   now(): Date;
+  /** Milliseconds on a clock that only moves forward, for measuring durations. */
+  monotonicMs(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A number in [0, 1). */
+  random(): number;
   uuid(): string;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export const systemRuntime: Runtime = {
   now: () => new Date(),
+  monotonicMs: () => performance.now(),
+  sleep,
+  random: Math.random,
   uuid: () => randomUUID(),
 };
 

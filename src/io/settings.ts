@@ -93,7 +93,12 @@ function problem(file: string, issue: z.core.$ZodIssue): UsageError {
   );
 }
 
-export async function loadConfig(cwd: string, file?: string): Promise<Config> {
+/** `random` draws the jitter of exponential schedules the config declares. */
+export async function loadConfig(
+  cwd: string,
+  file?: string,
+  random: () => number = Math.random,
+): Promise<Config> {
   const target = path.resolve(cwd, file ?? CONFIG_FILE_NAME);
   let text: string;
   try {
@@ -111,12 +116,16 @@ export async function loadConfig(cwd: string, file?: string): Promise<Config> {
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw problem(target, parsed.error.issues[0]!);
   const config: Config = { ...parsed.data, dir: path.dirname(target) };
-  applyConfig(config, target);
+  applyConfig(config, target, random);
   return config;
 }
 
 /** Registers the schemes and providers a config file declares. */
-export function applyConfig(config: Config, file = CONFIG_FILE_NAME): void {
+export function applyConfig(
+  config: Config,
+  file = CONFIG_FILE_NAME,
+  random: () => number = Math.random,
+): void {
   for (const [schemeId, def] of Object.entries(config.schemes ?? {})) {
     if ((SCHEME_IDS as readonly string[]).includes(schemeId)) {
       throw new UsageError(
@@ -144,7 +153,7 @@ export function applyConfig(config: Config, file = CONFIG_FILE_NAME): void {
     }
     let schedule;
     try {
-      schedule = def.schedule ? parseSchedule(def.schedule, Math.random) : SCHEDULE_PRESETS.mes!;
+      schedule = def.schedule ? parseSchedule(def.schedule, random) : SCHEDULE_PRESETS.mes!;
     } catch (error) {
       throw new UsageError(`${file}: "providers.${providerId}.schedule": ${(error as Error).message}`);
     }

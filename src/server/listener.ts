@@ -15,9 +15,9 @@ import { inspectDelivery } from './inspect.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl } from './inspector.js';
 
-export const DEFAULT_PORT = 4000;
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
+
+export { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT };
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;

@@ -183,7 +183,11 @@ export function isSchemeId(value: string): boolean {
 export function schemeOf(id: SchemeId): Scheme {
   const scheme = registry.get(id);
   if (!scheme)
-    throw new UsageError(`unknown scheme "${id}"`, `the schemes are ${[...registry.keys()].join(', ')}`);
+    throw new UsageError(
+      `unknown scheme "${id}"`,
+      `the schemes are ${[...registry.keys()].join(', ')}`,
+      'E_UNKNOWN_SCHEME',
+    );
   return scheme;
 }
 

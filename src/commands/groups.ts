@@ -1,0 +1,100 @@
+import { BUILTIN_PROVIDER_IDS } from '../core/providers/types.js';
+import { SCHEME_IDS } from '../core/schemes/types.js';
+import { flag } from './declare.js';
+import type { Pieces } from './pieces.js';
+
+/** Option groups several commands share, declared once. Plain data: no zod until a command runs. */
+
+export const PROVIDER_IDS = BUILTIN_PROVIDER_IDS.join(', ');
+const SECRET_SOURCES = 'default: MES_WEBHOOKS_SECRET, the config file, then the development secret';
+const collect = { repeatable: true } as const;
+
+export const configOption = {
+  config: flag('--config <file>', 'config file (default: ./mes-webhooks.config.json)', (p) =>
+    p.z.string().min(1).optional(),
+  ),
+};
+
+export const jsonOption = (help: string) => ({ json: flag('--json', help, (p) => p.off()) });
+
+export const noLogOption = (help = 'do not write the delivery log') => ({
+  log: flag('--no-log', help, (p) => p.z.boolean().default(true)),
+});
+
+export const secretOption = (what = 'signing secret') => ({
+  secret: flag('--secret <secret>', `${what} (${SECRET_SOURCES})`, (p) => p.z.string().min(1).optional()),
+});
+
+export const schemeOption = {
+  scheme: flag(
+    '--scheme <scheme>',
+    `sign with this scheme instead of the provider's (${SCHEME_IDS.join(', ')}, or one from the config)`,
+    (p) => p.scheme().optional(),
+  ),
+};
+
+export const providerOption = (help: string) => ({
+  provider: flag('--provider <provider>', `${help} (${PROVIDER_IDS})`, (p) => p.provider().optional()),
+});
+
+/** The receiver a command sends to. */
+export const targetOption = (help: string) => ({
+  to: flag('--to <url>', help, (p) => p.z.string().min(1).optional()),
+});
+
+export const timeoutOption = (
+  help = "give up on an answer after this long (default: the provider's deadline)",
+) => ({
+  timeout: flag('--timeout <ms>', help, (p) => p.int(1, 10 * 60_000).optional()),
+});
+
+export const seedOption = (help: string) => ({
+  seed: flag('--seed <n>', help, (p) => p.int(0, 2 ** 32 - 1).optional()),
+});
+
+/** A header value with CR or LF would split the request: bad usage, not a network error. */
+const headerLine = (p: Pieces) =>
+  p.z.array(p.z.string().refine((v) => !/[\r\n]/.test(v), 'must not hold a line break')).default([]);
+
+/** How an event is built and signed: what payload, send, retry and scenario share. */
+export const eventOptions = {
+  ...providerOption('pick the event from this provider'),
+  ...schemeOption,
+  ...secretOption(),
+  set: flag(
+    '--set <path=value>',
+    'override a field by dot path with a JSON value (repeatable)',
+    (p) => p.z.array(p.z.string()).default([]),
+    collect,
+  ),
+  data: flag('--data <file>', 'deep-merge a JSON file into the payload', (p) =>
+    p.z.string().min(1).optional(),
+  ),
+  header: flag(
+    '--header <"name: value">',
+    'add or replace a request header (repeatable)',
+    headerLine,
+    collect,
+  ),
+  timestampOffset: flag(
+    '--timestamp-offset <offset>',
+    'build and sign with a skewed clock, e.g. -10m or +6m',
+    (p) => p.offset().optional(),
+  ),
+  ...configOption,
+};
+
+/** Which logged deliveries: what logs, logs export and replay share. */
+export const filterOptions = {
+  event: flag('--event <glob>', 'only these events, e.g. work_order.*', (p) =>
+    p.z.string().min(1).optional(),
+  ),
+  ...providerOption("only this provider's"),
+  direction: flag('--direction <direction>', 'only sent or only received deliveries', (p) =>
+    p.z.enum(['sent', 'received'], { error: 'must be sent or received' }).optional(),
+  ),
+  failed: flag('--failed', 'only deliveries not answered with 2xx', (p) => p.off()),
+  since: flag('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time', (p) =>
+    p.z.string().min(1).optional(),
+  ),
+};

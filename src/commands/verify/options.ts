@@ -1,0 +1,56 @@
+import { flag, type CommandSpec } from '../declare.js';
+import { configOption, providerOption, schemeOption, secretOption } from '../groups.js';
+
+const REPORTERS = ['pretty', 'json', 'junit'] as const;
+
+export const verifyOptions = {
+  ...providerOption("which platform's deliveries to send; default: the config's, else mes;"),
+  ...schemeOption,
+  ...secretOption("the receiver's secret"),
+  events: flag(
+    '--events <globs>',
+    'only these event types for signature.valid (comma-separated globs)',
+    (p) => p.commaList(),
+    { repeatable: true },
+  ),
+  only: flag(
+    '--only <checks>',
+    'run only these checks (comma-separated, globs like signature.*)',
+    (p) => p.commaList(),
+    {
+      repeatable: true,
+    },
+  ),
+  skip: flag('--skip <checks>', 'skip these checks', (p) => p.commaList(), { repeatable: true }),
+  reporter: flag(
+    '--reporter <reporter>',
+    'output format (default: pretty)',
+    (p) => p.z.enum(REPORTERS, { error: 'must be pretty, json or junit' }).default('pretty'),
+    { choices: REPORTERS },
+  ),
+  output: flag(
+    '--output <file>',
+    'write the report to a file (JUnit XML for CI with --reporter junit)',
+    (p) => p.z.string().min(1).optional(),
+  ),
+  deadline: flag(
+    '--deadline <duration>',
+    "the answer-time limit (default: the platform's, e.g. 5s for MES)",
+    (p) => p.duration().optional(),
+  ),
+  ...configOption,
+};
+
+export const verifySpec: CommandSpec = {
+  name: 'verify',
+  description:
+    'Check a running receiver for correctness: signatures, raw bytes, idempotency, ordering, deadlines',
+  args: [['<url>', 'the receiver to check']],
+  options: verifyOptions,
+  examples: [
+    'mes-webhooks verify http://localhost:3000/webhooks/mes',
+    'mes-webhooks verify http://localhost:3000/webhooks/katana --provider katana --reporter junit --output verify.xml',
+    'mes-webhooks verify http://localhost:3000/hooks --only \'signature.*\' --secret "$HOOK_SECRET"',
+  ],
+  load: async () => (await import('../verify.js')).verifyCommand,
+};

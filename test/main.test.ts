@@ -1,0 +1,127 @@
+import { truncateSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+import { COMMANDS } from '../src/commands/index.js';
+import { FakeClock, fakeContext, until } from './helpers/context.js';
+import { testScope } from './helpers/scope.js';
+
+/** In-process tier: `main(argv, ctx)` with a fake context; no process spawned, no real clock. */
+const { receiver } = testScope();
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+describe('main(argv, ctx)', () => {
+  it('shows help for every command and exits 0', async () => {
+    for (const spec of COMMANDS) {
+      const ctx = fakeContext();
+      expect(await main([spec.name, '--help'], ctx)).toBe(0);
+      expect(ctx.stdoutText()).toContain(`Usage: mes-webhooks ${spec.name}`);
+      for (const f of Object.values(spec.options)) expect(ctx.stdoutText()).toContain(f.flags.split(' ')[0]);
+    }
+  });
+
+  it('shows the list options under logs --help', async () => {
+    const ctx = fakeContext();
+    expect(await main(['logs', '--help'], ctx)).toBe(0);
+    for (const flag of ['--failed', '--since', '--limit', '--follow', '--json'])
+      expect(ctx.stdoutText()).toContain(flag);
+  });
+
+  it('builds and signs with the injected clock', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-04T05:06:07Z'));
+    const ctx = fakeContext({ clock });
+    expect(await main(['payload', 'work_order.created', '--json'], ctx)).toBe(0);
+    const [out] = jsonLines(ctx.stdoutText());
+    expect(out.body).toContain('2026-03-04T05:06:07');
+  });
+
+  it('turns a header with a line break into a usage error', async () => {
+    const ctx = fakeContext();
+    const code = await main(['payload', 'work_order.created', '--header', 'X-A: b\r\nX-B: c'], ctx);
+    expect(code).toBe(2);
+    expect(ctx.stderrText()).toMatch(/--header: must not hold a line break/);
+  });
+
+  it('names the flag and the next step for domain errors, not core', async () => {
+    const unknown = fakeContext();
+    expect(await main(['payload', 'work_order.creatd'], unknown)).toBe(2);
+    expect(unknown.stderrText()).toMatch(
+      /did you mean work_order\.created, .*\? \(`mes-webhooks events` lists them all\)/,
+    );
+    const since = fakeContext();
+    expect(await main(['logs', '--since', 'yesterday'], since)).toBe(2);
+    expect(since.stderrText()).toMatch(/Error: --since: "yesterday" is neither a duration/);
+    const schedule = fakeContext();
+    expect(
+      await main(
+        ['retry', 'work_order.created', '--dry-run', '--schedule', 'exponential:wobble=1'],
+        schedule,
+      ),
+    ).toBe(2);
+    expect(schedule.stderrText()).toMatch(/--schedule: cannot read "wobble=1"/);
+  });
+
+  it('says nothing is listening, by the error code, and exits 1', async () => {
+    const gone = await receiver();
+    await gone.close();
+    const ctx = fakeContext();
+    expect(await main(['send', 'work_order.created', '--to', gone.url, '--no-log'], ctx)).toBe(1);
+    expect(ctx.stderrText()).toMatch(/nothing is listening at/);
+    expect(ctx.stderrText()).toMatch(/Hint: start one with `mes-webhooks listen`/);
+  });
+
+  it('plays a retry schedule on the fake clock: minutes of waiting, no real time', async () => {
+    let calls = 0;
+    const target = await receiver(() => ({ status: ++calls < 3 ? 503 : 200 }));
+    const clock = new FakeClock();
+    const ctx = fakeContext({ clock });
+    const started = clock.ms;
+    const run = main(
+      ['retry', 'work_order.created', '--to', target.url, '--schedule', '0,5m,30m', '--json'],
+      ctx,
+    );
+    for (let wait = 1; wait <= 2; wait++) {
+      await until(() => clock.waiting > 0, 'the retry to wait');
+      clock.advance(60 * 60_000);
+    }
+    expect(await run).toBe(0);
+    expect(target.received).toHaveLength(3);
+    expect(clock.ms - started).toBe(2 * 60 * 60_000);
+    const lines = jsonLines(ctx.stdoutText());
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: true });
+  });
+
+  it('logs --follow prints what is logged, after the log is truncated, on the fake clock', async () => {
+    const target = await receiver();
+    const clock = new FakeClock();
+    const follow = fakeContext({ clock });
+    const sender = fakeContext({ cwd: follow.cwd });
+    const running = main(['logs', '--follow', '--json'], follow);
+    await until(() => follow.stderrText().includes('Following'), 'the follower to start');
+    await until(() => clock.waiting > 0, 'the first poll');
+
+    expect(await main(['send', 'work_order.created', '--to', target.url], sender)).toBe(0);
+    clock.advance(200);
+    await until(() => follow.stdoutText().includes('"event":"work_order.created"'), 'the first delivery');
+
+    truncateSync(path.join(follow.cwd, '.mes-webhooks', 'deliveries.jsonl'), 0);
+    await until(() => clock.waiting > 0, 'the next poll');
+    clock.advance(200);
+    await until(() => clock.waiting > 0, 'the poll after the truncation');
+    expect(await main(['send', 'sales_order.packed', '--to', target.url], sender)).toBe(0);
+    clock.advance(200);
+    await until(() => follow.stdoutText().includes('"event":"sales_order.packed"'), 'the delivery after it');
+
+    follow.stop();
+    expect(await running).toBe(0);
+    expect(jsonLines(follow.stdoutText()).map((l) => l.event)).toEqual([
+      'work_order.created',
+      'sales_order.packed',
+    ]);
+  });
+});
