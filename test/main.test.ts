@@ -1,4 +1,4 @@
-import { truncateSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -73,6 +73,39 @@ describe('main(argv, ctx)', () => {
     expect(await main(['send', 'work_order.created', '--to', gone.url, '--no-log'], ctx)).toBe(1);
     expect(ctx.stderrText()).toMatch(/nothing is listening at/);
     expect(ctx.stderrText()).toMatch(/Hint: start one with `mes-webhooks listen`/);
+  });
+
+  it('verify says nothing is listening by the error code, and still exits 1', async () => {
+    const gone = await receiver();
+    await gone.close();
+    const ctx = fakeContext();
+    expect(await main(['verify', gone.url], ctx)).toBe(1);
+    expect(ctx.stderrText()).toMatch(/Error: nothing is listening at .*\nHint: start your receiver first/);
+  });
+
+  it('init writes the secret variable the tool reads', async () => {
+    const ctx = fakeContext();
+    expect(await main(['init', '--to', 'http://127.0.0.1:3000/hooks', '--provider', 'mes'], ctx)).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(ctx.cwd, 'mes-webhooks.config.json'), 'utf8'));
+    expect(config.secretEnv).toBe('MES_WEBHOOKS_SECRET');
+  });
+
+  it('logs export --har - writes the HAR to stdout', async () => {
+    const target = await receiver();
+    const ctx = fakeContext();
+    expect(await main(['send', 'work_order.created', '--to', target.url], ctx)).toBe(0);
+    const exported = fakeContext({ cwd: ctx.cwd });
+    expect(await main(['logs', 'export', '--har', '-'], exported)).toBe(0);
+    const har = JSON.parse(exported.stdoutText());
+    expect(har.log.entries).toHaveLength(1);
+    expect(har.log.entries[0].request.url).toBe(target.url);
+    expect(exported.stderrText()).toMatch(/Wrote 1 entry to stdout/);
+  });
+
+  it('maps an interruption to exit 130', async () => {
+    const { InterruptedError } = await import('../src/core/errors.js');
+    const { presentError } = await import('../src/ui/errors.js');
+    expect(presentError(new InterruptedError()).exitCode).toBe(130);
   });
 
   it('plays a retry schedule on the fake clock: minutes of waiting, no real time', async () => {
