@@ -129,6 +129,35 @@ describe('main(argv, ctx)', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: true });
   });
 
+  it('waits a scenario --gap on the fake clock', async () => {
+    const target = await receiver();
+    const clock = new FakeClock();
+    const ctx = fakeContext({ clock });
+    const started = clock.ms;
+    const argv = [
+      'scenario',
+      'work-order-lifecycle',
+      '--gap',
+      '600000',
+      '--to',
+      target.url,
+      '--json',
+      '--no-log',
+    ];
+    let finished = false;
+    const run = main(argv, ctx).finally(() => (finished = true));
+    let gaps = 0;
+    for (; gaps < 100; gaps++) {
+      await until(() => finished || clock.waiting > 0, 'a gap or the end');
+      if (finished) break;
+      clock.advance(10 * 60_000);
+    }
+    expect(await run).toBe(0);
+    expect(target.received.length).toBeGreaterThan(2);
+    expect(gaps).toBe(target.received.length - 1);
+    expect(clock.ms - started).toBe(gaps * 10 * 60_000);
+  });
+
   it('logs --follow prints what is logged, after the log is truncated, on the fake clock', async () => {
     const target = await receiver();
     const clock = new FakeClock();
