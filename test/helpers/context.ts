@@ -41,6 +41,7 @@ export class FakeClock {
       }),
     random: () => 0.5,
     uuid: () => randomUUID(),
+    token: () => 'fake-token',
   };
 }
 
