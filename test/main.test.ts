@@ -1,4 +1,4 @@
-import { truncateSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -75,6 +75,39 @@ describe('main(argv, ctx)', () => {
     expect(ctx.stderrText()).toMatch(/Hint: start one with `mes-webhooks listen`/);
   });
 
+  it('verify says nothing is listening by the error code, and still exits 1', async () => {
+    const gone = await receiver();
+    await gone.close();
+    const ctx = fakeContext();
+    expect(await main(['verify', gone.url], ctx)).toBe(1);
+    expect(ctx.stderrText()).toMatch(/Error: nothing is listening at .*\nHint: start your receiver first/);
+  });
+
+  it('init writes the secret variable the tool reads', async () => {
+    const ctx = fakeContext();
+    expect(await main(['init', '--to', 'http://127.0.0.1:3000/hooks', '--provider', 'mes'], ctx)).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(ctx.cwd, 'mes-webhooks.config.json'), 'utf8'));
+    expect(config.secretEnv).toBe('MES_WEBHOOKS_SECRET');
+  });
+
+  it('logs export --har - writes the HAR to stdout', async () => {
+    const target = await receiver();
+    const ctx = fakeContext();
+    expect(await main(['send', 'work_order.created', '--to', target.url], ctx)).toBe(0);
+    const exported = fakeContext({ cwd: ctx.cwd });
+    expect(await main(['logs', 'export', '--har', '-'], exported)).toBe(0);
+    const har = JSON.parse(exported.stdoutText());
+    expect(har.log.entries).toHaveLength(1);
+    expect(har.log.entries[0].request.url).toBe(target.url);
+    expect(exported.stderrText()).toMatch(/Wrote 1 entry to stdout/);
+  });
+
+  it('maps an interruption to exit 130', async () => {
+    const { InterruptedError } = await import('../src/core/errors.js');
+    const { presentError } = await import('../src/ui/errors.js');
+    expect(presentError(new InterruptedError()).exitCode).toBe(130);
+  });
+
   it('plays a retry schedule on the fake clock: minutes of waiting, no real time', async () => {
     let calls = 0;
     const target = await receiver(() => ({ status: ++calls < 3 ? 503 : 200 }));
@@ -94,6 +127,35 @@ describe('main(argv, ctx)', () => {
     expect(clock.ms - started).toBe(2 * 60 * 60_000);
     const lines = jsonLines(ctx.stdoutText());
     expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: true });
+  });
+
+  it('waits a scenario --gap on the fake clock', async () => {
+    const target = await receiver();
+    const clock = new FakeClock();
+    const ctx = fakeContext({ clock });
+    const started = clock.ms;
+    const argv = [
+      'scenario',
+      'work-order-lifecycle',
+      '--gap',
+      '600000',
+      '--to',
+      target.url,
+      '--json',
+      '--no-log',
+    ];
+    let finished = false;
+    const run = main(argv, ctx).finally(() => (finished = true));
+    let gaps = 0;
+    for (; gaps < 100; gaps++) {
+      await until(() => finished || clock.waiting > 0, 'a gap or the end');
+      if (finished) break;
+      clock.advance(10 * 60_000);
+    }
+    expect(await run).toBe(0);
+    expect(target.received.length).toBeGreaterThan(2);
+    expect(gaps).toBe(target.received.length - 1);
+    expect(clock.ms - started).toBe(gaps * 10 * 60_000);
   });
 
   it('logs --follow prints what is logged, after the log is truncated, on the fake clock', async () => {

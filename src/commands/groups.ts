@@ -33,8 +33,10 @@ export const schemeOption = {
   ),
 };
 
-export const providerOption = (help: string) => ({
-  provider: flag('--provider <provider>', `${help} (${PROVIDER_IDS})`, (p) => p.provider().optional()),
+export const providerOption = (help: string, more?: string) => ({
+  provider: flag('--provider <provider>', `${help} (${PROVIDER_IDS}${more ? `; ${more}` : ''})`, (p) =>
+    p.provider().optional(),
+  ),
 });
 
 /** The receiver a command sends to. */

@@ -1,7 +1,6 @@
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { DeliveryLog, logPath } from '../io/log.js';
-import { newToken } from '../io/runtime.js';
 import { resolveSecret } from '../io/settings.js';
 import { createListener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
@@ -31,7 +30,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
       seed: options.seed,
     },
     delayMs: options.delay,
-    token: newToken(),
+    token: ctx.runtime.token(),
     ui: options.ui,
   });
   // Lines go out together once per turn of the event loop: one write for a burst, not one each.

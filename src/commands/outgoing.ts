@@ -5,7 +5,6 @@ import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
 import type { DeliveryLog } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
@@ -83,7 +82,7 @@ export async function startLocalReceiver(
     strict: false,
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     runtime: ctx.runtime,
-    token: newToken(),
+    token: ctx.runtime.token(),
   });
   listener.on('record', (record) => {
     void log?.append(record);

@@ -69,7 +69,7 @@ export async function verifyCommand(
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
   const post = (probe: { headers: Record<string, string>; body: string | Uint8Array }) =>
-    postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
+    postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher, runtime: ctx.runtime });
   const verifyContext: VerifyContext = {
     provider,
     scheme,

@@ -39,6 +39,13 @@ export class UsageError extends CliError {
   }
 }
 
+/** The user stopped the run (Ctrl-C) before it finished: the CLI exits 130. */
+export class InterruptedError extends CliError {
+  constructor(message = 'stopped before the end') {
+    super(message, 1, undefined, 'E_INTERRUPTED');
+  }
+}
+
 /** What was sent or checked failed: exit 1. */
 export class FailureError extends CliError {
   constructor(message: string, hint?: string, code: ErrorCode = 'E_FAILED') {

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { normalizeHeaders } from '../core/headers.js';
+import { systemRuntime, type Runtime } from './runtime.js';
 
 export interface PostResult {
   status: number | null;
@@ -37,8 +38,6 @@ export function createDispatcher(connections: number): HttpClient {
   return new HttpClient(connections);
 }
 
-const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
 function describeFailure(url: string, error: unknown, timeoutMs: number): NonNullable<PostResult['error']> {
   const err = error as { code?: string; cause?: { code?: string }; message?: string };
   const code = err.code ?? err.cause?.code;
@@ -56,9 +55,11 @@ export async function postBytes(
   url: string,
   headers: Record<string, string>,
   body: string | Uint8Array,
-  options: { timeoutMs: number; dispatcher: HttpClient },
+  options: { timeoutMs: number; dispatcher: HttpClient; runtime?: Pick<Runtime, 'monotonicMs'> },
 ): Promise<PostResult> {
-  const start = process.hrtime.bigint();
+  const clock = options.runtime ?? systemRuntime;
+  const start = clock.monotonicMs();
+  const elapsedMs = () => clock.monotonicMs() - start;
   try {
     // undici's own timeouts bound the wait for the answer's headers and between its body chunks;
     // a timer per request (AbortSignal.timeout) costs more than the request on loopback.
@@ -76,14 +77,14 @@ export async function postBytes(
       status: response.statusCode,
       headers: normalizeHeaders(response.headers),
       body: answer,
-      durationMs: elapsedMs(start),
+      durationMs: elapsedMs(),
     };
   } catch (error) {
     return {
       status: null,
       headers: {},
       body: Buffer.alloc(0),
-      durationMs: elapsedMs(start),
+      durationMs: elapsedMs(),
       error: describeFailure(url, error, options.timeoutMs),
     };
   }

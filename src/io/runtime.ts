@@ -13,6 +13,8 @@ export interface Runtime {
   /** A number in [0, 1). */
   random(): number;
   uuid(): string;
+  /** A per-run secret for the feed and inspector URLs: unguessable, so from a secure source. */
+  token(): string;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -34,6 +36,7 @@ export const systemRuntime: Runtime = {
   sleep,
   random: Math.random,
   uuid: () => randomUUID(),
+  token: () => randomBytes(18).toString('base64url'),
 };
 
 /** Random per process, so two processes writing one log never make the same id. */
@@ -44,9 +47,4 @@ let sequence = 0;
 export function newDeliveryId(runtime: Runtime): string {
   sequence = (sequence + 1) % 0x1000000;
   return `dlv_${runtime.now().getTime().toString(36)}${PROCESS_TAG}${sequence.toString(36).padStart(4, '0')}`;
-}
-
-/** A per-run secret for the feed and inspector URLs. */
-export function newToken(): string {
-  return randomBytes(18).toString('base64url');
 }

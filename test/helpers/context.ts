@@ -41,6 +41,7 @@ export class FakeClock {
       }),
     random: () => 0.5,
     uuid: () => randomUUID(),
+    token: () => 'fake-token',
   };
 }
 
@@ -85,7 +86,9 @@ export function fakeContext(
  * this process, never for a timer, which the fake clock drives.
  */
 export async function until(condition: () => boolean, what = 'the condition'): Promise<void> {
-  for (let turn = 0; turn < 100_000; turn++) {
+  // A bound on a test that would otherwise hang, not a timing threshold.
+  const giveUpAt = Date.now() + 15_000;
+  while (Date.now() < giveUpAt) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }

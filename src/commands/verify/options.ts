@@ -4,7 +4,7 @@ import { configOption, providerOption, schemeOption, secretOption } from '../gro
 const REPORTERS = ['pretty', 'json', 'junit'] as const;
 
 export const verifyOptions = {
-  ...providerOption("which platform's deliveries to send; default: the config's, else mes;"),
+  ...providerOption("which platform's deliveries to send", "default: the config's, else mes"),
   ...schemeOption,
   ...secretOption("the receiver's secret"),
   events: flag(
