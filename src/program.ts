@@ -165,6 +165,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       "count slower answers as failures (default: the platform's, e.g. 5s for MES)",
     )
     .option('--seed <n>', 'seed for exponential jitter')
+    .option('--full', 'go on after "marked failed" into the daily attempts (MES: 7 days more)')
     .option('--dry-run', 'print the timeline and a chart, send nothing')
     .option('--json', 'one JSON object per attempt, then a summary')
     .option('--no-log', 'do not log the attempts')

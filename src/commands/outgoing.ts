@@ -3,9 +3,9 @@ import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../cor
 import type { SchemeId } from '../core/schemes/index.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import type { DeliveryLog } from '../io/log.js';
 import { deliver } from '../io/sender.js';
 import { newToken } from '../io/runtime.js';
+import type { DeliveryStream } from '../pipeline/stream.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
@@ -74,7 +74,7 @@ export function signedEvent(
 export async function startLocalReceiver(
   ctx: Context,
   secret: string,
-  log: DeliveryLog | undefined,
+  stream: DeliveryStream,
 ): Promise<Listener> {
   const listener = createListener({
     host: DEFAULT_HOST,
@@ -84,9 +84,8 @@ export async function startLocalReceiver(
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     runtime: ctx.runtime,
     token: newToken(),
-  });
-  listener.on('record', (record) => {
-    void log?.append(record);
+    stream,
+    echo: true,
   });
   await listener.start();
   ctx.err(

@@ -67,7 +67,9 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   if (r.forward) {
     notes.push(
       r.forward.status === null
-        ? c.red(`→ app down: ${r.forward.error ?? 'no answer'}`)
+        ? c.red(
+            `→ app down: ${typeof r.forward.error === 'object' ? r.forward.error.message : (r.forward.error ?? 'no answer')}`,
+          )
         : `→ app ${colorStatus(c, r.forward.status)} ${formatMs(r.forward.durationMs)} ${c.dim(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 50))}`,
     );
   }
