@@ -108,7 +108,7 @@ describe('mes-webhooks send', () => {
       .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.deliveryId)).toHaveLength(81);
     expect(lines.every((l) => !l.deliveryId || l.status === 200)).toBe(true);
-    expect(lines.at(-1).summary).toMatchObject({ total: 81, ok: 81, failed: 0 });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', of: 'send', total: 81, ok: 81, failed: 0 });
     expect(target.received).toHaveLength(81);
     const logged = logLines(cwd);
     expect(logged).toHaveLength(81);
@@ -258,17 +258,20 @@ describe('mes-webhooks listen', () => {
     const [, url] = await cli.waitFor(/Listening on (\S+)/);
     const bad = await runCli(['send', 'sales_order.packed', '--to', url!, '--secret', 'nope']);
     expect(bad.code).toBe(1);
-    await cli.waitFor(/"signature":"invalid"/);
+    await cli.waitFor(/"verdict":"invalid"/);
     const line = JSON.parse(cli.stdout().trim().split('\n')[0]!);
     expect(line).toMatchObject({
+      direction: 'received',
+      kind: 'receive',
       provider: 'katana',
       event: 'sales_order.packed',
       eventId: null,
-      path: '/',
-      signature: 'invalid',
+      url: '/',
+      signature: { verdict: 'invalid' },
       status: 401,
+      ok: false,
     });
-    for (const key of ['deliveryId', 'bytes', 'receivedAt']) expect(line).toHaveProperty(key);
+    for (const key of ['deliveryId', 'at', 'groupId', 'durationMs']) expect(line).toHaveProperty(key);
   });
 
   it('exits 2 when the port is taken', async () => {

@@ -107,7 +107,7 @@ describe('--forward-to', () => {
     expect(res.text).toMatch(/nothing is listening at http:\/\/127\.0\.0\.1:\d+\/hook/);
     expect(deliveries[0]!.forward).toMatchObject({
       status: null,
-      error: expect.stringMatching(/nothing is listening/),
+      error: { code: 'ECONNREFUSED', message: expect.stringMatching(/nothing is listening/) },
     });
     expect(records).toHaveLength(2);
   });

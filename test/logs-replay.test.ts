@@ -227,8 +227,10 @@ describe('mes-webhooks replay', () => {
       cwd,
     });
     expect(res.code).toBe(0);
-    const replays = jsonLines(res.stdout);
+    const lines = jsonLines(res.stdout);
+    const replays = lines.filter((l) => l.deliveryId);
     expect(replays).toHaveLength(2);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', of: 'replay', sent: 2, failed: 0 });
     expect(fixed.received.map((r) => r.body.toString())).toEqual(
       failing.received.slice(0, 2).map((r) => r.body.toString()),
     );
@@ -298,7 +300,7 @@ describe('mes-webhooks replay', () => {
     );
   });
 
-  it('--dry-run shows what would go and sends nothing; a received delivery needs --to', async () => {
+  it('--dry-run shows what would go and sends nothing; a received delivery is skipped without --to', async () => {
     const cwd = tempDir();
     const target = await receiver();
     await runCli(['send', 'work_order.created', '--to', target.url], { cwd });
@@ -313,8 +315,8 @@ describe('mes-webhooks replay', () => {
     const listenCwd = tempDir();
     await runCli(['send', 'operation.started'], { cwd: listenCwd });
     const received = await runCli(['replay', '--direction', 'received', '--last', '1'], { cwd: listenCwd });
-    expect(received.code).toBe(2);
-    expect(received.stderr).toMatch(/was received, not sent.*\n.*--to/);
+    expect(received.code).toBe(0);
+    expect(received.stderr).toMatch(/Skipped dlv_\w+: it was received, not sent.*--to/);
     expect(
       (
         await runCli(['replay', '--direction', 'received', '--last', '1', '--to', target.url], {

@@ -264,8 +264,13 @@ describe('mes-webhooks retry', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.type === 'attempt').every((l) => l.outcome === 'failure')).toBe(true);
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: false, attempts: 2 });
+    const attempts = lines.filter((l) => l.deliveryId);
+    expect(attempts.map((l) => [l.attempt, l.outcome, l.event])).toEqual([
+      [1, 'failure', 'work_order.created'],
+      [2, 'failure', 'work_order.created'],
+    ]);
+    expect(attempts[1]).toMatchObject({ kind: 'retry', retryOf: attempts[0].deliveryId });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', of: 'retry', succeeded: false, attempts: 2 });
   });
 
   it('--dry-run prints the timeline, what changes, and a chart, sending nothing', async () => {

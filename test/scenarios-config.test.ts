@@ -254,8 +254,12 @@ describe('the config file', () => {
     later(() => listener.stop());
     const [, url] = await listener.waitFor(/Listening on (\S+)/);
     await runCli(['send', 'batch.released', '--to', url!], { cwd, env: { ACME_SECRET: secret } });
-    const [line] = await listener.waitFor(/\{"deliveryId".*\}/);
-    expect(JSON.parse(line)).toMatchObject({ provider: 'acme', event: 'batch.released', signature: 'valid' });
+    const [line] = await listener.waitFor(/\{"v":1,"deliveryId".*\}/);
+    expect(JSON.parse(line)).toMatchObject({
+      provider: 'acme',
+      event: 'batch.released',
+      signature: { verdict: 'valid' },
+    });
   });
 
   it('points at the bad key, and never stores a secret', async () => {

@@ -1,10 +1,10 @@
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
-import { DeliveryLog, logPath } from '../io/log.js';
+import { logPath } from '../io/log.js';
 import { resolveSecret } from '../io/settings.js';
+import { openStream } from '../pipeline/wire.js';
 import { createListener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
-import { receivedJson, renderReceived } from '../ui/render.js';
 import { describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { listenOptions } from './listen/options.js';
@@ -13,7 +13,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function listenCommand(ctx: Context, options: OptionsOf<typeof listenOptions>): Promise<number> {
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const stream = openStream(ctx, { json: options.json, log: options.log });
   const listener = createListener({
     host: options.host,
     port: options.port,
@@ -32,27 +32,13 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     delayMs: options.delay,
     token: ctx.runtime.token(),
     ui: options.ui,
+    stream,
   });
-  // Lines go out together once per turn of the event loop: one write for a burst, not one each.
-  let pending: string[] = [];
-  const flush = () => {
-    if (pending.length > 0) ctx.stdout.write(`${pending.join('\n')}\n`);
-    pending = [];
-  };
-  const printLater = (line: string) => {
-    if (pending.push(line) === 1) setImmediate(flush);
-  };
-  const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
+  const verdicts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
-  listener.on('record', (record) => {
-    void log
-      ?.append(record)
-      .catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
-  });
   listener.on('delivery', (record) => {
     total++;
-    counts[record.signature?.verdict ?? 'unchecked']++;
-    printLater(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
+    verdicts[record.signature?.verdict ?? 'unchecked']++;
   });
 
   try {
@@ -91,17 +77,15 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
       `Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`,
     ),
   );
-  if (log) ctx.err(c.dim(`Logging deliveries to ${log.file}. Press Ctrl-C to stop.`));
+  ctx.err(
+    c.dim(
+      `${options.log ? `Logging deliveries to ${logPath(ctx.env, ctx.cwd)}. ` : ''}Press Ctrl-C to stop.`,
+    ),
+  );
 
   await ctx.waitForStop();
   await listener.close();
-  flush();
-  await log?.close();
-  const parts = (Object.keys(counts) as Verdict[])
-    .filter((v) => counts[v] > 0)
-    .map((v) => `${counts[v]} ${v}`);
-  ctx.err(
-    `Stopped. ${total} ${total === 1 ? 'delivery' : 'deliveries'}${parts.length ? ` (${parts.join(', ')})` : ''}.`,
-  );
+  if (!options.json) await stream.emit({ type: 'summary', of: 'listen', total, verdicts });
+  await stream.close();
   return 0;
 }

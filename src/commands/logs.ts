@@ -3,9 +3,10 @@ import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { DeliveryRecord } from '../core/delivery.js';
+import { deliveryJson, logRecord } from '../core/delivery-json.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
-import { lineContains, matcher, parseSince, prefilterFor, summaryOf, type LogFilter } from '../core/query.js';
+import { lineContains, matcher, parseSince, prefilterFor, type LogFilter } from '../core/query.js';
 import {
   followDeliveries,
   logPath,
@@ -65,7 +66,7 @@ export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsLi
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>
-    ctx.stream(options.json ? JSON.stringify(summaryOf(r)) : renderLogRow(ctx.color, summaryOf(r)));
+    ctx.stream(options.json ? JSON.stringify(deliveryJson(r)) : renderLogRow(ctx.color, deliveryJson(r)));
   const stats: ReadStats = { skipped: 0 };
 
   if (options.follow) return follow(ctx, file, matches, print, options.limit ?? DEFAULT_FOLLOW_BACKLOG);
@@ -142,7 +143,8 @@ export async function logsShowCommand(
   reportSkipped(ctx, stats);
   if (!found)
     throw new UsageError(`no delivery ${deliveryId} in ${file}`, 'run `mes-webhooks logs` to see the ids');
-  if (options.json) ctx.out(JSON.stringify({ ...found.record, chain: found.chain.map(summaryOf) }));
+  if (options.json)
+    ctx.out(JSON.stringify({ ...logRecord(found.record), chain: found.chain.map(deliveryJson) }));
   else for (const line of renderShow(ctx.color, found.record, found.chain)) ctx.out(line);
   return 0;
 }

@@ -3,8 +3,8 @@ import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../cor
 import type { SchemeId } from '../core/schemes/index.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import type { DeliveryLog } from '../io/log.js';
 import { deliver } from '../io/sender.js';
+import type { DeliveryStream } from '../pipeline/stream.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
@@ -73,7 +73,7 @@ export function signedEvent(
 export async function startLocalReceiver(
   ctx: Context,
   secret: string,
-  log: DeliveryLog | undefined,
+  stream: DeliveryStream,
 ): Promise<Listener> {
   const listener = createListener({
     host: DEFAULT_HOST,
@@ -83,9 +83,8 @@ export async function startLocalReceiver(
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     runtime: ctx.runtime,
     token: ctx.runtime.token(),
-  });
-  listener.on('record', (record) => {
-    void log?.append(record);
+    stream,
+    echo: true,
   });
   await listener.start();
   ctx.err(

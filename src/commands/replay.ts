@@ -4,18 +4,13 @@ import { runPool } from '../core/pool.js';
 import { matcher } from '../core/query.js';
 import { resignDelivery } from '../core/redeliver.js';
 import { createDispatcher } from '../io/http.js';
-import {
-  DeliveryLog,
-  logPath,
-  readDeliveries,
-  readDeliveriesNewestFirst,
-  type ReadStats,
-} from '../io/log.js';
+import { logPath, readDeliveries, readDeliveriesNewestFirst, type ReadStats } from '../io/log.js';
 import { deliver } from '../io/sender.js';
 import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
+import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
-import { renderSent, sentJson } from '../ui/render.js';
 import type { OptionsOf } from './declare.js';
 import { reportSkipped, toFilter } from './logs.js';
 import type { replayOptions } from './replay/options.js';
@@ -54,9 +49,12 @@ async function select(
   }
   const matches = matcher({ ...toFilter(ctx, options), originalsOnly: true });
   if (options.last !== undefined) {
+    // The last N deliveries made, each once: not what was received, not earlier replays or retries.
+    const made = (r: DeliveryRecord) =>
+      options.direction === 'received' ? r.kind === 'receive' : r.kind === 'send';
     const newest: DeliveryRecord[] = [];
     for await (const r of readDeliveriesNewestFirst(file, stats)) {
-      if (!matches(r)) continue;
+      if (!matches(r) || !made(r)) continue;
       newest.push(r);
       if (newest.length === options.last) break;
     }
@@ -68,15 +66,13 @@ async function select(
 }
 
 /** Where a replay goes: --to, else where a sent delivery went, else the app a received one was forwarded to. */
-function targetOf(record: DeliveryRecord, to: string | undefined): string {
+function targetOf(record: DeliveryRecord, to: string | undefined): string | undefined {
   if (to) return to;
   if (record.direction === 'sent') return record.request.url;
-  if (record.forward) return record.forward.url;
-  throw new UsageError(
-    `${record.deliveryId} was received, not sent, so it has no target of its own`,
-    'pass --to URL (for example your app behind the listener)',
-  );
+  return record.forward?.url;
 }
+
+const NO_TARGET = 'it was received, not sent, so it has no target of its own; pass --to URL';
 
 export async function replayCommand(ctx: Context, ids: string[], options: Options): Promise<number> {
   const to = options.to === undefined ? undefined : checkedUrl(options.to);
@@ -88,8 +84,17 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
     ctx.err('No deliveries match; nothing to replay.');
     return 0;
   }
-  const plans = records.map((original) => {
+  const stream = openStream(ctx, { json: options.json, log: options.log && !options.dryRun });
+  const plans: { original: DeliveryRecord; url: string; body: Buffer; headers: Record<string, string> }[] =
+    [];
+  let skipped = 0;
+  for (const original of records) {
     const url = targetOf(original, to);
+    if (url === undefined) {
+      skipped++;
+      await stream.emit({ type: 'skipped', deliveryId: original.deliveryId, reason: NO_TARGET });
+      continue;
+    }
     const exact = {
       body: bodyBytes(original.request),
       headers: forwardableHeaders(original.request.headers),
@@ -104,14 +109,16 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
           fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid },
         })
       : exact;
-    return { original, url, ...outgoing };
-  });
+    plans.push({ original, url, ...outgoing });
+  }
 
   if (options.dryRun) {
+    await stream.close();
     for (const plan of plans) {
       if (options.json) {
         ctx.out(
           JSON.stringify({
+            type: 'planned',
             replayOf: plan.original.deliveryId,
             url: plan.url,
             headers: plan.headers,
@@ -134,42 +141,47 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
     return 0;
   }
 
-  const log = options.log ? new DeliveryLog(file) : undefined;
   const dispatcher = createDispatcher(options.concurrency);
+  const interrupt = watchInterrupt(ctx);
   let failed = 0;
-  try {
-    await runPool(plans.length, options.concurrency, async (index) => {
-      const plan = plans[index]!;
-      const { original } = plan;
-      const record = await deliver(
-        {
-          kind: 'replay',
-          url: plan.url,
-          headers: plan.headers,
-          body: plan.body,
-          provider: original.provider,
-          event: original.event,
-          eventId: original.eventId,
-          scheme: original.scheme,
-          attempt: original.attempt,
-          parentId: original.deliveryId,
-          groupId: original.groupId,
-        },
-        { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
-      );
-      if (!record.ok) failed++;
-      void log?.append(record);
-      if (options.json) ctx.out(JSON.stringify({ ...sentJson(record), replayOf: original.deliveryId }));
-      else ctx.out(`${renderSent(ctx.color, record)}  ${ctx.color.dim(`replay of ${original.deliveryId}`)}`);
-    });
-  } finally {
-    await dispatcher.close();
-    await log?.close();
-  }
-  if (failed > 0) throw new FailureError(`${failed} of ${plans.length} replays were not answered with 2xx`);
-  if (!options.json)
-    ctx.err(
-      `Replayed ${plans.length} ${plans.length === 1 ? 'delivery' : 'deliveries'}${options.resign ? ', re-signed' : ', byte for byte'}.`,
+  let sent = 0;
+  const work = runPool(plans.length, options.concurrency, async (index) => {
+    if (interrupt.aborted) return;
+    const plan = plans[index]!;
+    const { original } = plan;
+    const record = await deliver(
+      {
+        kind: 'replay',
+        url: plan.url,
+        headers: plan.headers,
+        body: plan.body,
+        provider: original.provider,
+        event: original.event,
+        eventId: original.eventId,
+        scheme: original.scheme,
+        attempt: original.attempt,
+        parentId: original.deliveryId,
+        groupId: original.groupId,
+      },
+      { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
     );
+    sent++;
+    if (!record.ok) failed++;
+    await stream.emit({ type: 'delivery', record });
+  });
+  const interrupted = await untilInterrupted(interrupt, work);
+  await stream.emit({
+    type: 'summary',
+    of: 'replay',
+    interrupted,
+    sent,
+    failed,
+    skipped,
+    resign: options.resign,
+  });
+  if (!interrupted) await dispatcher.close();
+  await stream.close();
+  if (interrupted) return INTERRUPTED_EXIT_CODE;
+  if (failed > 0) throw new FailureError(`${failed} of ${sent} replays were not answered with 2xx`);
   return 0;
 }

@@ -7,13 +7,13 @@ import { STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
 import { resignDelivery, type Redelivery } from '../core/redeliver.js';
 import { formatDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
 import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
-import { renderAttempt, renderDone, renderPlanRow, timelineChart } from '../ui/render-retry.js';
-import { startProgress } from '../ui/spinner.js';
+import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { openStream } from '../pipeline/wire.js';
+import { renderPlanRow, timelineChart } from '../ui/render-retry.js';
 import { readFlag } from '../ui/errors.js';
 import { catalogFor, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
@@ -21,7 +21,6 @@ import type { retryOptions } from './retry/options.js';
 import { signedEvent } from './outgoing.js';
 
 const STANDARD_DEADLINE_MS = 15 * SECOND_MS;
-const COUNTDOWN_TICK_MS = 100;
 
 /** What changes between the first attempt and a retry, worked out by making the retry. */
 function describeChanges(first: Redelivery, retry: Redelivery): string {
@@ -107,115 +106,111 @@ export async function retryCommand(
       'pass --to URL; to see a retry succeed, run `mes-webhooks listen --fail-first 3` and --to it',
     );
   }
-  if (!options.json) ctx.err(c.bold(`${header} · speed ×${options.speed} → ${target}`));
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  // The platform's daily tail after "marked failed" is a week of waiting: played only with --full.
+  const played = options.full ? plan : plan.filter((p) => !p.afterMarkedFailed);
+  const cut = played.length < plan.length;
+  const lastOffset = played.at(-1)?.offsetMs ?? 0;
+  if (!options.json) {
+    ctx.err(c.bold(`${header} · speed ×${options.speed} → ${target}`));
+    ctx.err(
+      c.dim(
+        `${played.length} ${played.length === 1 ? 'attempt' : 'attempts'} over ${formatDuration(lastOffset)} simulated: up to ${formatMs(lastOffset / options.speed)} real at ×${options.speed}` +
+          (cut
+            ? `; stops at "marked failed" (--full plays the ${plan.length - played.length} daily attempts after it)`
+            : '.'),
+      ),
+    );
+  }
+  const stream = openStream(ctx, { json: options.json, log: options.log });
+  const interrupt = watchInterrupt(ctx);
   const dispatcher = createDispatcher(1);
   const records: DeliveryRecord[] = [];
-
-  const countdown = async (realMs: number, next: number, simulatedMs: number) => {
-    const progress = options.json ? undefined : await startProgress(ctx, '');
-    const until = ctx.runtime.now().getTime() + realMs;
-    const label = () =>
-      `attempt ${next} in ${formatDuration(Math.max(0, ((until - ctx.runtime.now().getTime()) / realMs) * simulatedMs))} simulated · ${formatMs(Math.max(0, until - ctx.runtime.now().getTime()))} real`;
-    progress?.update(label());
-    const ticker = setInterval(() => progress?.update(label()), COUNTDOWN_TICK_MS);
-    try {
-      await ctx.runtime.sleep(realMs);
-    } finally {
-      clearInterval(ticker);
-      progress?.stop();
-    }
-  };
-  let pendingWait: { nextAttempt: number; delayMs: number } | undefined;
-
+  let chain = Promise.resolve();
   const emit = (event: EngineEvent) => {
-    if (event.type === 'wait') {
-      pendingWait = event;
-      if (!options.json && !ctx.interactive) {
-        ctx.err(
-          c.dim(
-            `  waiting ${formatDuration(event.delayMs)}${event.retryAfter ? ' (Retry-After)' : ''} · ${formatMs(event.realMs)} real`,
-          ),
-        );
-      }
-      return;
-    }
-    if (event.type === 'marked-failed') {
-      if (options.json) ctx.out(JSON.stringify(event));
-      else
-        ctx.out(
-          c.yellow(`Marked failed after ${event.afterAttempt} attempts; the platform goes on once a day.`),
-        );
-      return;
-    }
-    if (event.type === 'attempt') {
-      const record = records[event.attempt - 1];
-      if (options.json) {
-        const { result, ...rest } = event;
-        ctx.out(
-          JSON.stringify({
-            ...rest,
-            status: result.status,
-            durationMs: result.durationMs,
-            deliveryId: record?.deliveryId,
-          }),
-        );
-      } else ctx.out(renderAttempt(c, event));
-      return;
-    }
-    if (options.json)
-      ctx.out(
-        JSON.stringify({ ...event, type: 'summary', event: def.name, groupId: records[0]?.deliveryId }),
-      );
-    else ctx.out(renderDone(c, event));
+    // The engine's events go on the stream in order; an attempt's line is its delivery.
+    chain = chain.then(async () => {
+      if (event.type === 'attempt') {
+        const { attempt, offsetMs, outcome, reason } = event;
+        await stream.emit({
+          type: 'delivery',
+          record: records[attempt - 1]!,
+          extra: { offsetMs, outcome, reason },
+        });
+      } else if (event.type === 'done') {
+        const figures: Partial<typeof event> = { ...event };
+        delete figures.type;
+        if (cut && !event.succeeded && !event.gone)
+          await stream.emit({ type: 'marked-failed', afterAttempt: event.attempts });
+        await stream.emit({
+          ...figures,
+          type: 'summary',
+          of: 'retry',
+          event: def.name,
+          groupId: records[0]?.deliveryId,
+        });
+      } else await stream.emit(event);
+    });
   };
 
-  let done;
-  try {
-    done = await runDelivery({
-      plan,
-      deadlineMs,
-      speed: options.speed,
-      clock: () => ctx.runtime.now().getTime(),
-      sleep: (ms) =>
-        pendingWait && ctx.interactive && !options.json
-          ? countdown(ms, pendingWait.nextAttempt, pendingWait.delayMs)
-          : ctx.runtime.sleep(ms),
-      emit,
-      attempt: async (n) => {
-        const now = ctx.runtime.now();
-        const outgoing = makeAttempt(n, now);
-        const previous = records.at(-1);
-        const record = await deliver(
-          {
-            kind: n === 1 ? 'send' : 'retry',
-            url: target,
-            headers: outgoing.headers,
-            body: outgoing.body,
-            provider: def.provider,
-            event: def.name,
-            eventId: first.eventId ?? null,
-            scheme: first.scheme,
-            attempt: n,
-            ...(previous ? { parentId: previous.deliveryId, groupId: previous.groupId } : {}),
-          },
-          // The request is aborted a little after the deadline so a slow answer is seen as slow.
-          { runtime: ctx.runtime, timeoutMs: deadlineMs + 50, dispatcher },
-        );
-        records.push(record);
-        void log?.append(record);
-        return {
-          status: record.status,
-          durationMs: record.durationMs,
-          retryAfterMs: parseRetryAfter(record.response?.headers['retry-after'], now.getTime()),
-          error: record.error?.message,
-        };
-      },
+  const work = runDelivery({
+    plan: played,
+    deadlineMs,
+    speed: options.speed,
+    clock: () => ctx.runtime.now().getTime(),
+    sleep: (ms) => ctx.runtime.sleep(ms, interrupt.signal),
+    emit,
+    attempt: async (n) => {
+      if (interrupt.aborted) return { status: null, durationMs: 0, error: 'stopped' };
+      const now = ctx.runtime.now();
+      const outgoing = makeAttempt(n, now);
+      const previous = records.at(-1);
+      const record = await deliver(
+        {
+          kind: n === 1 ? 'send' : 'retry',
+          url: target,
+          headers: outgoing.headers,
+          body: outgoing.body,
+          provider: def.provider,
+          event: def.name,
+          eventId: first.eventId ?? null,
+          scheme: first.scheme,
+          attempt: n,
+          ...(previous ? { parentId: previous.deliveryId, groupId: previous.groupId } : {}),
+        },
+        // The request is aborted a little after the deadline so a slow answer is seen as slow.
+        { runtime: ctx.runtime, timeoutMs: deadlineMs + 50, dispatcher },
+      );
+      records.push(record);
+      return {
+        status: record.status,
+        durationMs: record.durationMs,
+        retryAfterMs: parseRetryAfter(record.response?.headers['retry-after'], now.getTime()),
+        error: record.error?.message,
+      };
+    },
+  });
+  let done: Awaited<typeof work> | undefined;
+  const interrupted = await untilInterrupted(
+    interrupt,
+    work.then((result) => {
+      done = result;
+    }),
+  );
+  if (interrupted) {
+    await stream.emit({
+      type: 'summary',
+      of: 'retry',
+      interrupted,
+      event: def.name,
+      attempts: records.length,
     });
-  } finally {
-    await dispatcher.close();
-    await log?.close();
+    await stream.close();
+    return INTERRUPTED_EXIT_CODE;
   }
+  await chain;
+  await dispatcher.close();
+  await stream.close();
+  done = done!;
   if (!done.succeeded)
     throw new FailureError(
       done.gone ? 'the receiver answered 410 Gone' : `the delivery failed on all ${done.attempts} attempts`,

@@ -2,11 +2,15 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
-import { renderSent, sentJson } from '../ui/render.js';
+import {
+  INTERRUPTED_EXIT_CODE,
+  untilInterrupted,
+  watchInterrupt,
+} from '../pipeline/interrupt.js';
+import { openStream } from '../pipeline/wire.js';
 import { catalogFor, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
@@ -56,10 +60,13 @@ export async function scenarioCommand(
   }));
   const plan = planDeliveries(built, { shuffle: options.shuffle, duplicate: options.duplicate }, random);
 
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const stream = openStream(ctx, { json: options.json, log: options.log });
   const targets = built.map((b) => resolveTarget(options.to, ctx.env, ctx.config, b.def.name));
-  const local = targets.includes(undefined) ? await startLocalReceiver(ctx, settings.secret, log) : undefined;
+  const local = targets.includes(undefined)
+    ? await startLocalReceiver(ctx, settings.secret, stream)
+    : undefined;
   const dispatcher = createDispatcher(1);
+  const interrupt = watchInterrupt(ctx);
   const c = ctx.color;
   if (!options.json) {
     const how = [options.shuffle && 'shuffled', options.duplicate > 0 && `${options.duplicate} duplicated`]
@@ -68,37 +75,30 @@ export async function scenarioCommand(
     ctx.err(c.bold(`${scenario.name}: ${steps.length} steps${how ? `, ${how} (seed ${seed})` : ''}`));
   }
   let failed = 0;
-  try {
+  let sent = 0;
+  const run = async () => {
     for (const [index, delivery] of plan.entries()) {
-      if (index > 0 && options.gap > 0) await ctx.runtime.sleep(options.gap);
+      if (index > 0 && options.gap > 0) await ctx.runtime.sleep(options.gap, interrupt.signal);
+      if (interrupt.aborted) return;
       const { def, event } = delivery.item;
       const record = await deliverEvent(ctx, def, event, targets[delivery.step - 1] ?? local!.url, {
         timeoutMs: options.timeout,
         dispatcher,
       });
-      void log?.append(record);
+      sent++;
       if (!record.ok) failed++;
-      if (options.json)
-        ctx.out(
-          JSON.stringify({
-            ...sentJson(record),
-            scenario: scenario.name,
-            step: delivery.step,
-            duplicate: delivery.duplicate,
-          }),
-        );
-      else
-        ctx.out(
-          `${c.dim(`#${String(delivery.step).padStart(2)}`)} ${renderSent(c, record)}${delivery.duplicate ? c.yellow('  (duplicate)') : ''}`,
-        );
+      const extra = { scenario: scenario.name, step: delivery.step, duplicate: delivery.duplicate };
+      await stream.emit({ type: 'delivery', record, extra });
     }
-  } finally {
+  };
+  const interrupted = await untilInterrupted(interrupt, run());
+  await stream.emit({ type: 'summary', of: 'scenario', interrupted, scenario: scenario.name, sent, failed });
+  if (!interrupted) {
     await dispatcher.close();
     await local?.close();
-    await log?.close();
   }
+  await stream.close();
+  if (interrupted) return INTERRUPTED_EXIT_CODE;
   if (failed > 0) throw new FailureError(`${failed} of ${plan.length} deliveries were not answered with 2xx`);
-  if (!options.json)
-    ctx.err(`Delivered ${plan.length} ${plan.length === 1 ? 'event' : 'events'} of ${scenario.name}.`);
   return 0;
 }

@@ -1,15 +1,13 @@
 import type { EventDef } from '../core/catalog.js';
-import type { DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
 import { resolveTarget } from '../io/settings.js';
+import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
-import { renderReceived, renderSent, sentJson } from '../ui/render.js';
-import { startProgress } from '../ui/spinner.js';
 import { catalogFor, describeSecret, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
@@ -35,63 +33,48 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const settings = await eventSettings(ctx, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const total = defs.length * options.count;
+  const stream = openStream(ctx, {
+    json: options.json,
+    log: options.log,
+    compactTotal: total > 1 && options.count > 1 ? total : undefined,
+  });
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
   const targets = new Map(defs.map((def) => [def, resolveTarget(options.to, ctx.env, ctx.config, def.name)]));
   const local = [...targets.values()].includes(undefined)
-    ? await startLocalReceiver(ctx, settings.secret, log)
+    ? await startLocalReceiver(ctx, settings.secret, stream)
     : undefined;
-
-  const received = new Map<string, DeliveryRecord>();
-  // Matched by body: Katana's events carry no id.
-  local?.on('delivery', (record) => received.set(record.request.body, record));
-
-  const total = defs.length * options.count;
-  const loadTest = options.count > 1;
+  const interrupt = watchInterrupt(ctx);
   const dispatcher = createDispatcher(options.concurrency);
   const latencies: number[] = [];
   const refused: string[] = [];
   let ok = 0;
-  const progress =
-    loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
+    if (interrupt.aborted) return;
     const event = signedEvent(ctx, def, settings, options.scheme);
     const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
       timeoutMs: options.timeout,
       dispatcher,
     });
-    void log?.append(record);
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);
-    if (options.json) ctx.out(JSON.stringify(sentJson(record)));
-    else if (!loadTest) {
-      ctx.out(renderSent(ctx.color, record));
-      const seen = received.get(record.request.body);
-      if (seen) ctx.out(`   ${ctx.color.dim('↳ received')}  ${renderReceived(ctx.color, seen)}`);
-    } else if (latencies.length % 250 === 0) progress?.update(`sent ${latencies.length}/${total}`);
+    await stream.emit({ type: 'delivery', record });
   };
 
-  try {
-    await runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
-  } finally {
-    progress?.stop();
+  const work = runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
+  const interrupted = await untilInterrupted(interrupt, work);
+  const summary = summarize(latencies, ok, ctx.runtime.monotonicMs() - started);
+  if (total > 1 || interrupted) await stream.emit({ type: 'summary', of: 'send', interrupted, ...summary });
+  if (!interrupted) {
     await dispatcher.close();
     await local?.close();
-    await log?.close();
   }
+  await stream.close();
+  if (interrupted) return INTERRUPTED_EXIT_CODE;
 
-  const summary = summarize(latencies, ok, ctx.runtime.monotonicMs() - started);
-  if (options.json && total > 1) ctx.out(JSON.stringify({ summary }));
-  if (!options.json && total > 1) {
-    const c = ctx.color;
-    ctx.err(
-      `${total} sent: ${c.green(`${summary.ok} ok`)}, ${summary.failed > 0 ? c.red(`${summary.failed} failed`) : '0 failed'}` +
-        ` · ${summary.requestsPerSecond} req/s · p50 ${summary.p50} ms · p95 ${summary.p95} ms · p99 ${summary.p99} ms`,
-    );
-  }
   if (settings.secretSource === 'default' && !options.json)
     ctx.err(ctx.color.dim(`Signed with ${describeSecret('default')}.`));
   if (summary.failed === 0) return 0;

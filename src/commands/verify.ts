@@ -17,12 +17,47 @@ import { checkedUrl, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
-import { catalogFor } from './common.js';
+import { catalogFor, describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { verifyOptions } from './verify/options.js';
 
 const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Checks that need the receiver to accept a correctly signed delivery. */
+const NEEDS_ACCEPTED = new Set([
+  'signature.raw-bytes',
+  'signature.rotation',
+  'timestamp.stale',
+  'timestamp.future',
+  'idempotency.duplicate',
+  'ordering.out-of-order',
+  'body.oversized',
+  'deadline',
+]);
+
+/** The one failure for a receiver that is not there or never answers; undefined when it answered. */
+function preflightFailure(
+  preflight: { status: number | null; error?: { code: string; message: string } },
+  target: string,
+  timeoutMs: number,
+): CheckResult | undefined {
+  if (preflight.status !== null) return undefined;
+  const mute = preflight.error?.code === 'TIMEOUT';
+  return {
+    name: 'reachable',
+    description: 'The receiver answers a correctly signed delivery',
+    status: 'fail',
+    message: mute
+      ? `${target} took the connection but sent no answer within ${timeoutMs} ms`
+      : (preflight.error?.message ?? `no answer from ${target}`),
+    hint: mute
+      ? 'answer every delivery (2xx at once, then process); the remaining checks were not run'
+      : 'start your receiver first, then run verify against it',
+    evidence: [],
+    durationMs: 0,
+  };
+}
 
 /** One lifecycle per provider, in the order its events happen, all on one object. */
 const LIFECYCLES: Record<string, string[]> = {
@@ -38,7 +73,7 @@ export async function verifyCommand(
   options: OptionsOf<typeof verifyOptions>,
 ): Promise<number> {
   const target = checkedUrl(url);
-  const { secret } = resolveSecret(
+  const { secret, source: secretSource } = resolveSecret(
     options.secret,
     ctx.env,
     ctx.config,
@@ -97,46 +132,77 @@ export async function verifyCommand(
         durationMs: result.durationMs,
         body: result.body.toString('utf8'),
         error: result.error?.message,
+        code: result.error?.code,
       };
     },
   };
 
-  // One correctly signed delivery first: a receiver that is not running is one message, not thirteen failures.
+  const pretty = options.reporter === 'pretty';
+  const c = ctx.color;
+  const print = (result: CheckResult) => {
+    if (pretty) for (const line of renderCheck(c, result)) ctx.out(line);
+  };
+  const started = ctx.runtime.monotonicMs();
+  const results: CheckResult[] = [];
+
+  // One correctly signed delivery first: a receiver that is down or mute is one failure, not thirteen.
   const first = verifyContext.build(verifyContext.primary);
   const preflight = await post({
     body: first.body,
     headers: verifyContext.sign(first.body, { messageId: first.eventId }),
   });
-  if (preflight.error?.code === 'ECONNREFUSED') {
+  const unreachable = preflightFailure(preflight, target, timeoutMs);
+  if (unreachable) {
     await dispatcher.close();
-    throw new FailureError(
-      preflight.error.message,
-      'start your receiver first, then run verify against it',
-      'E_NOT_LISTENING',
-    );
-  }
-
-  const pretty = options.reporter === 'pretty';
-  const c = ctx.color;
-  if (pretty)
-    ctx.err(
-      c.bold(
-        `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
-      ),
-    );
-  const started = ctx.runtime.monotonicMs();
-  let results: CheckResult[];
-  try {
-    results = await runChecks(
-      verifyContext,
-      selected,
-      () => ctx.runtime.monotonicMs(),
-      (result) => {
-        if (pretty) for (const line of renderCheck(c, result)) ctx.out(line);
-      },
-    );
-  } finally {
-    await dispatcher.close();
+    results.push(unreachable);
+  } else {
+    if (pretty)
+      ctx.err(
+        c.bold(
+          `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
+        ),
+      );
+    // A correctly signed delivery refused: the secret is the likely cause, and checks that need an
+    // accepted delivery would only blame the receiver's code for it.
+    const secretSuspect = preflight.status === 401 || preflight.status === 403;
+    const firstPass = secretSuspect ? selected.filter((name) => !NEEDS_ACCEPTED.has(name)) : selected;
+    try {
+      results.push(
+        ...(await runChecks(
+          verifyContext,
+          firstPass,
+          () => ctx.runtime.monotonicMs(),
+          (result) => {
+            if (secretSuspect && result.name === 'signature.valid' && result.status === 'fail') {
+              result.message = `correctly signed deliveries get ${preflight.status}: the secret is the likely cause`;
+              result.hint = `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`;
+            }
+            print(result);
+          },
+        )),
+      );
+      const valid = results.find((r) => r.name === 'signature.valid');
+      if (secretSuspect) {
+        const rest = selected.filter((name) => NEEDS_ACCEPTED.has(name));
+        if (valid && valid.status === 'pass')
+          results.push(...(await runChecks(verifyContext, rest, () => ctx.runtime.monotonicMs(), print)));
+        else
+          for (const name of rest) {
+            const skipped: CheckResult = {
+              name,
+              description: name,
+              status: 'skip',
+              message: 'skipped: it needs a delivery the receiver accepts (check the secret first)',
+              evidence: [],
+              durationMs: 0,
+            };
+            results.push(skipped);
+            print(skipped);
+          }
+      }
+    } finally {
+      await dispatcher.close();
+    }
   }
   const summary = summarizeChecks(results, {
     target,
@@ -161,9 +227,10 @@ export async function verifyCommand(
       throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
     }
     ctx.err(`Wrote the ${options.reporter} report to ${file}.`);
-  } else if (report) {
+  } else if (report && !unreachable) {
     ctx.stdout.write(report);
   }
+  if (unreachable) throw new FailureError(unreachable.message, unreachable.hint);
   if (pretty || options.output) ctx.err(renderSummary(c, summary));
   if (summary.failed > 0) throw new FailureError(`${summary.failed} of ${results.length} checks failed`);
   return 0;

@@ -49,7 +49,14 @@ export interface DeliveryRecord {
   signature?: { verdict: Verdict; reason: string };
   error?: { code: string; message: string };
   /** Received deliveries passed on with --forward-to: the leg to the user's app. */
-  forward?: { deliveryId: string; url: string; status: number | null; durationMs: number; error?: string };
+  forward?: {
+    deliveryId: string;
+    url: string;
+    status: number | null;
+    durationMs: number;
+    /** A bare string in logs written before the one JSON shape. */
+    error?: { code: string; message: string } | string;
+  };
   /** What a flaky listener simulated instead of its normal answer. */
   simulated?: string;
 }

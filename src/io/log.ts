@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { systemRuntime, type Runtime } from './runtime.js';
+import { logLine } from '../core/delivery-json.js';
 
 export const LOG_FILE_NAME = 'deliveries.jsonl';
 const FILE_MODE = 0o600;
@@ -16,6 +17,28 @@ export function logHome(env: NodeJS.ProcessEnv, cwd: string): string {
 
 export function logPath(env: NodeJS.ProcessEnv, cwd: string): string {
   return path.join(logHome(env, cwd), LOG_FILE_NAME);
+}
+
+/**
+ * Makes the folder and any missing parents, one level at a time. Node's own recursive mkdir spins
+ * forever on some paths (`/proc/nope`); a home that is a plain file gets a plain message.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; ; at = path.dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${at} is a file, not a folder`);
+      break;
+    }
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const dir of missing.reverse()) {
+    await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
 }
 
 async function endsWithNewline(handle: FileHandle): Promise<boolean> {
@@ -41,13 +64,13 @@ export class DeliveryLog {
 
   append(record: DeliveryRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${JSON.stringify(record)}\n`, done: resolve, fail: reject });
+      this.queue.push({ line: `${logLine(record)}\n`, done: resolve, fail: reject });
       this.writing ??= this.drain();
     });
   }
 
   private async openHandle(): Promise<FileHandle> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    await makeFolder(path.dirname(this.file));
     const handle = await open(this.file, 'a+', FILE_MODE);
     await handle.chmod(FILE_MODE);
     this.needsLeadingNewline = !(await endsWithNewline(handle));
@@ -83,7 +106,7 @@ export class DeliveryLog {
           }
           for (const item of batch) item.done();
         } catch (error) {
-          this.handle = undefined;
+          // The file is opened once a run: a log that cannot be opened stays unopened, no retry loop.
           for (const item of batch) item.fail(error);
         }
       }
@@ -97,7 +120,7 @@ export class DeliveryLog {
     while (this.writing) await this.writing;
     const handle = this.handle;
     this.handle = undefined;
-    if (handle) await (await handle).close();
+    if (handle) await (await handle.catch(() => undefined))?.close();
   }
 }
 

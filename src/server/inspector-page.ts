@@ -121,7 +121,7 @@ export function inspectorPage(nonce: string): string {
       el('dt', {}, 'signature'), el('dd', { class: verdict, 'data-testid': 'verdict' }, verdict + ' — ' + (d.signature ? d.signature.reason : '')),
       el('dt', {}, 'status'), el('dd', { class: statusClass(d.status) }, (d.status ?? '---') + (d.simulated ? ' (simulated: ' + d.simulated + ')' : '')),
       el('dt', {}, 'received'), el('dd', {}, d.at + ' · ' + d.durationMs + ' ms'));
-    if (d.forward) facts.append(el('dt', {}, 'forwarded'), el('dd', {}, d.forward.url + ' → ' + (d.forward.status ?? d.forward.error)));
+    if (d.forward) facts.append(el('dt', {}, 'forwarded'), el('dd', {}, d.forward.url + ' → ' + (d.forward.status ?? (d.forward.error && d.forward.error.message))));
     if (d.error) facts.append(el('dt', {}, 'problem'), el('dd', { class: 'invalid' }, d.error.message));
     pane.replaceChildren(
       el('h2', { class: 'mono' }, d.event || 'unknown event'), facts,

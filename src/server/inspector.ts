@@ -2,8 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { refusal } from '../core/guards.js';
 import { inspectorPage } from './inspector-page.js';
+import type { DeliveryRecord } from '../core/delivery.js';
+import { logRecord } from '../core/delivery-json.js';
 import { replyJson } from './reply.js';
-import type { Listener } from './listener.js';
+
+/** What the inspector needs of the listener it runs in. */
+export interface ControlHost {
+  readonly options: { token: string; ui?: boolean; forwardTo?: string };
+  readonly origin: string;
+  readonly history: ReadonlyMap<string, DeliveryRecord>;
+  resend(deliveryId: string): Promise<DeliveryRecord | undefined>;
+}
 
 export const CONTROL_PREFIX = '/__mes-webhooks/';
 export const TOKEN_HEADER = 'x-mes-webhooks-token';
@@ -14,7 +23,7 @@ const send = (res: ServerResponse, status: number, body: unknown) =>
 
 /** The inspector page and its small API; each answers only local Hosts, local Origins and the run's token. */
 export async function handleControl(
-  listener: Listener,
+  listener: ControlHost,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -42,7 +51,7 @@ export async function handleControl(
   }
   if (url.pathname === '/__mes-webhooks/api/deliveries' && req.method === 'GET') {
     return send(res, 200, {
-      deliveries: [...listener.history.values()],
+      deliveries: [...listener.history.values()].map(logRecord),
       forwardTo: listener.options.forwardTo ?? null,
     });
   }

@@ -7,13 +7,16 @@ import { bodyBytes, recordBody, type DeliveryRecord } from '../core/delivery.js'
 import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/index.js';
+import { logRecord } from '../core/delivery-json.js';
+import { inspectDelivery } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
+import { feedSink } from '../pipeline/sinks/feed.js';
+import { DeliveryStream } from '../pipeline/stream.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
-import { inspectDelivery } from './inspect.js';
 import { replyJson } from './reply.js';
-import { CONTROL_PREFIX, handleControl } from './inspector.js';
+import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
 
@@ -47,6 +50,10 @@ export interface ListenerOptions {
   token: string;
   /** Serve the web inspector. */
   ui?: boolean;
+  /** The stream its deliveries go on; a stream of its own when unset. */
+  stream?: DeliveryStream;
+  /** It receives what this same process sends (send and scenario with no target). */
+  echo?: boolean;
 }
 
 export interface ListenerEvents {
@@ -56,9 +63,10 @@ export interface ListenerEvents {
   record: [DeliveryRecord];
 }
 
-export class Listener extends EventEmitter<ListenerEvents> {
+export class Listener extends EventEmitter<ListenerEvents> implements ControlHost {
   readonly server: Server;
   readonly feed: Feed;
+  readonly stream: DeliveryStream;
   readonly history = new Map<string, DeliveryRecord>();
   private readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
@@ -80,11 +88,12 @@ export class Listener extends EventEmitter<ListenerEvents> {
       token: options.token,
       hello: () => ({
         type: 'hello',
-        deliveries: [...this.history.values()],
+        deliveries: [...this.history.values()].map(logRecord),
         forwardTo: options.forwardTo ?? null,
       }),
     });
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
+    this.stream = (options.stream ?? new DeliveryStream()).subscribe(feedSink(this.feed));
     // Malformed requests and clients too slow with their headers: answer if possible, then hang up.
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
@@ -138,8 +147,8 @@ export class Listener extends EventEmitter<ListenerEvents> {
     const original = this.history.get(deliveryId);
     if (!original || !this.options.forwardTo) return undefined;
     const record = await forwardDelivery(original, this.options.forwardTo, this.forwardOptions());
+    await this.stream.emit({ type: 'delivery', record, role: 'resent' });
     this.emit('record', record);
-    this.feed.broadcast({ type: 'resent', delivery: record });
     return record;
   }
 
@@ -172,7 +181,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
       return replyJson(res, 405, { ok: false, error: 'only POST is taken' });
     }
     const arrived = this.options.runtime.now();
-    const started = process.hrtime.bigint();
+    const started = this.options.runtime.monotonicMs();
     const tooLarge = () => {
       res.setHeader('connection', 'close');
       replyJson(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
@@ -262,8 +271,9 @@ export class Listener extends EventEmitter<ListenerEvents> {
         url: leg.request.url,
         status: leg.status,
         durationMs: leg.durationMs,
-        ...(leg.error ? { error: leg.error.message } : {}),
+        ...(leg.error ? { error: leg.error } : {}),
       };
+      await this.stream.emit({ type: 'delivery', record: leg, role: 'leg' });
       this.emit('record', leg);
       if (leg.response) {
         status = leg.response.status;
@@ -278,15 +288,16 @@ export class Listener extends EventEmitter<ListenerEvents> {
     if (this.options.delayMs) await sleep(this.options.delayMs);
 
     const responseHeaders = { ...answerHeaders, 'content-length': String(answer.length) };
-    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
     record.response = { status, headers: responseHeaders, ...recordBody(answer) };
     record.status = status;
     record.ok = status >= 200 && status < 300;
-    record.durationMs = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 1000) / 1000;
+    record.durationMs = Math.round((this.options.runtime.monotonicMs() - started) * 1000) / 1000;
     this.remember(record);
+    // Answered only once the record is written: a sender that got its answer finds it in the log.
+    await this.stream.emit({ type: 'delivery', record, ...(this.options.echo ? { role: 'echo' } : {}) });
+    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
     this.emit('record', record);
     this.emit('delivery', record);
-    this.feed.broadcast({ type: 'delivery', delivery: record });
   }
 
   private remember(record: DeliveryRecord): void {

@@ -1,11 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import { bodyBytes, type DeliveryRecord, type RecordedBody } from '../core/delivery.js';
-import type { RecordSummary } from '../core/query.js';
+import type { DeliveryJson } from '../core/delivery-json.js';
 import { colorStatus, colorVerdict, formatMs, truncate } from './render.js';
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 
-export function renderLogRow(c: ChalkInstance, r: RecordSummary): string {
+export function renderLogRow(c: ChalkInstance, r: DeliveryJson): string {
   const arrow = r.direction === 'sent' ? c.cyan('→') : c.magenta('←');
   return [
     c.dim(when(r.at)),
@@ -17,7 +17,7 @@ export function renderLogRow(c: ChalkInstance, r: RecordSummary): string {
     formatMs(r.durationMs).padStart(8),
     r.attempt > 1 ? c.yellow(`#${r.attempt}`) : '  ',
     c.dim(r.deliveryId),
-    r.error ? c.red(truncate(r.error, 50)) : '',
+    r.error ? c.red(truncate(r.error.message, 50)) : '',
   ]
     .join('  ')
     .trimEnd();

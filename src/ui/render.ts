@@ -67,7 +67,9 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   if (r.forward) {
     notes.push(
       r.forward.status === null
-        ? c.red(`→ app down: ${r.forward.error ?? 'no answer'}`)
+        ? c.red(
+            `→ app down: ${typeof r.forward.error === 'object' ? r.forward.error.message : (r.forward.error ?? 'no answer')}`,
+          )
         : `→ app ${colorStatus(c, r.forward.status)} ${formatMs(r.forward.durationMs)} ${c.dim(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 50))}`,
     );
   }
@@ -85,43 +87,6 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   ]
     .filter((part) => part !== '')
     .join('  ');
-}
-
-/** The fields `listen --json` promises, one object a delivery. */
-export function receivedJson(r: DeliveryRecord) {
-  return {
-    deliveryId: r.deliveryId,
-    provider: r.provider,
-    event: r.event,
-    eventId: r.eventId,
-    path: r.request.url,
-    signature: r.signature?.verdict ?? 'unchecked',
-    signatureReason: r.signature?.reason,
-    status: r.status,
-    bytes: bodySize(r.request),
-    receivedAt: r.at,
-    durationMs: r.durationMs,
-    ...(r.simulated ? { simulated: r.simulated } : {}),
-    ...(r.forward ? { forward: r.forward } : {}),
-    ...(r.error ? { error: r.error.message } : {}),
-  };
-}
-
-export function sentJson(r: DeliveryRecord) {
-  return {
-    deliveryId: r.deliveryId,
-    provider: r.provider,
-    event: r.event,
-    eventId: r.eventId,
-    scheme: r.scheme,
-    url: r.request.url,
-    status: r.status,
-    ok: r.ok,
-    durationMs: r.durationMs,
-    sentAt: r.at,
-    response: r.response ? bodyBytes(r.response).toString('utf8') : null,
-    error: r.error ?? null,
-  };
 }
 
 export function renderEventTable(c: ChalkInstance, events: readonly EventDef[]): string[] {

@@ -11,7 +11,8 @@ const silent: Progress = { update: () => {}, stop: () => {} };
 export async function startProgress(ctx: Context, text: string): Promise<Progress> {
   if (!ctx.interactive) return silent;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr }).start();
+  // ora's default puts stdin in raw mode, where Ctrl-C is a keystroke and never a SIGINT.
+  const spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (next) => {
       spinner.text = next;

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import type { Verdict } from '../core/delivery.js';
-import { detectProvider, findProvider, type Provider } from '../core/providers/index.js';
-import { schemeOf, detectScheme, verify, type Scheme } from '../core/schemes/index.js';
+import type { Verdict } from './delivery.js';
+import { detectProvider, findProvider, type Provider } from './providers/index.js';
+import { schemeOf, detectScheme, verify, type Scheme } from './schemes/index.js';
 
 export interface Inspection {
   provider: Provider | undefined;

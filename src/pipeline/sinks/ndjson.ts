@@ -1,0 +1,27 @@
+import { deliveryJson } from '../../core/delivery-json.js';
+import type { Context } from '../../ui/context.js';
+import type { Sink, StreamEvent } from '../stream.js';
+
+/** The JSON line of an event, or nothing for what a --json stream leaves out. */
+export function jsonLine(event: StreamEvent): string | undefined {
+  switch (event.type) {
+    case 'delivery':
+      // Forward legs are inside their delivery; what the in-process receiver got is not this run's output.
+      if (event.role === 'leg' || event.role === 'echo') return undefined;
+      return JSON.stringify({ ...deliveryJson(event.record), ...event.extra });
+    case 'warning':
+      return undefined;
+    default:
+      return JSON.stringify(event);
+  }
+}
+
+/** `--json`: one line per delivery in the documented shape; other lines carry a `type`. */
+export function ndjsonSink(ctx: Context): Sink {
+  return {
+    accept(event) {
+      const line = jsonLine(event);
+      if (line !== undefined) return ctx.stream(line);
+    },
+  };
+}
