@@ -5,11 +5,7 @@ import { createDispatcher } from '../io/http.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
-import {
-  INTERRUPTED_EXIT_CODE,
-  untilInterrupted,
-  watchInterrupt,
-} from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import { catalogFor, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';

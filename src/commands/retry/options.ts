@@ -19,7 +19,9 @@ export const retryOptions = {
     (p) => p.duration().optional(),
   ),
   ...seedOption('seed for exponential jitter'),
-  full: flag('--full', 'go on after "marked failed" into the daily attempts (MES: 7 days more)', (p) => p.off()),
+  full: flag('--full', 'go on after "marked failed" into the daily attempts (MES: 7 days more)', (p) =>
+    p.off(),
+  ),
   dryRun: flag('--dry-run', 'print the timeline and a chart, send nothing', (p) => p.off()),
   ...jsonOption('one JSON object per attempt, then a summary'),
   ...noLogOption('do not log the attempts'),
