@@ -206,6 +206,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     )
     .option('--output <file>', 'write the report to a file (JUnit XML for CI with --reporter junit)')
     .option('--deadline <duration>', "the answer-time limit (default: the platform's, e.g. 5s for MES)")
+    .option(
+      '--effects-url <url>',
+      'a URL of your receiver answering how many times an event id was processed ({id} is replaced, else ?eventId= is added); runs idempotency.processed-once',
+    )
     .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)')
     .addHelpText(
       'after',

@@ -5,17 +5,31 @@ import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
 import { parseAssignment } from '../core/overrides.js';
-import { PROVIDERS, findProvider } from '../core/providers/index.js';
+import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration } from '../core/schedule.js';
-import { allSchemes, isSchemeId, type SchemeId } from '../core/schemes/index.js';
+import type { SchemeId } from '../core/schemes/types.js';
 import { loadCatalog } from '../io/fixtures.js';
-import { configFolders, resolveSecret } from '../io/settings.js';
+import { configFolders, registryOf, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 
-/** Parses a command's options once, at the boundary, into the shape the command works with. */
-export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+/**
+ * Parses a command's options once, at the boundary, into the shape the command works with.
+ * `--provider` and `--scheme` are checked against the run's registry (built-ins plus the config's).
+ */
+export function parseOptions<T extends z.ZodType>(
+  schema: T,
+  raw: unknown,
+  registry: Registry = BUILTIN_REGISTRY,
+): z.infer<T> {
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { provider, scheme } = (parsed.data ?? {}) as { provider?: unknown; scheme?: unknown };
+    if (typeof provider === 'string' && !registry.provider(provider))
+      throw new UsageError(`--provider: must be one of ${registry.providers.map((p) => p.id).join(', ')}`);
+    if (typeof scheme === 'string' && !registry.hasScheme(scheme))
+      throw new UsageError(`--scheme: must be one of ${registry.schemes.map((s) => s.id).join(', ')}`);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0]!;
   const flag =
     issue.path.length > 0
@@ -31,18 +45,13 @@ export const intOption = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-export const providerOption = z.string().refine((p) => findProvider(p) !== undefined, {
-  error: `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
-});
+/** Checked against the run's registry by parseOptions. */
+export const providerOption = z.string().min(1);
 
+/** Checked against the run's registry by parseOptions. */
 export const schemeOption = z
   .string()
-  .refine(isSchemeId, {
-    error: () =>
-      `must be one of ${allSchemes()
-        .map((s) => s.id)
-        .join(', ')}`,
-  })
+  .min(1)
   .transform((s) => s as SchemeId);
 
 /** `-10m`, `+6m`, `30s`: a signed duration in ms. */
@@ -139,5 +148,5 @@ export function describeSecret(source: string): string {
 
 /** The catalog: built-in events and those of the config file's fixture folders. */
 export function catalogFor(ctx: Context): Promise<Catalog> {
-  return loadCatalog(configFolders(ctx.config, 'fixtures'));
+  return loadCatalog(configFolders(ctx.config, 'fixtures'), registryOf(ctx.config));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryOf } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderEventTable } from '../ui/render.js';
 import { catalogFor, parseOptions, providerOption } from './common.js';
@@ -6,7 +7,7 @@ import { catalogFor, parseOptions, providerOption } from './common.js';
 const schema = z.object({ provider: providerOption.optional(), json: z.boolean().default(false) });
 
 export async function eventsCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const catalog = await catalogFor(ctx);
   const events = options.provider ? catalog.ofProvider(options.provider) : catalog.events;
   if (options.json) {

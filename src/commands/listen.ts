@@ -3,7 +3,7 @@ import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { newToken } from '../io/runtime.js';
-import { resolveSecret } from '../io/settings.js';
+import { registryOf, resolveSecret } from '../io/settings.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { receivedJson, renderReceived } from '../ui/render.js';
@@ -38,7 +38,7 @@ const schema = z.object({
 });
 
 export async function listenCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
   const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
   const listener = createListener({
@@ -58,6 +58,7 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     },
     delayMs: options.delay,
     token: newToken(),
+    registry: registryOf(ctx.config),
     ui: options.ui,
   });
   // Lines go out together once per turn of the event loop: one write for a burst, not one each.

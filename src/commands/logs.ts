@@ -15,6 +15,7 @@ import {
   readDeliveriesNewestFirst,
   type ReadStats,
 } from '../io/log.js';
+import { registryOf } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
@@ -68,7 +69,7 @@ const listSchema = z.object({
 });
 
 export async function logsCommand(ctx: Context, raw: unknown): Promise<number> {
-  const options = parseOptions(listSchema, raw);
+  const options = parseOptions(listSchema, raw, registryOf(ctx.config));
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>

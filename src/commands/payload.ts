@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryOf } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { catalogFor, eventOptionsShape, eventSettings, parseOptions } from './common.js';
 import { signedEvent } from './outgoing.js';
@@ -10,7 +11,7 @@ const schema = z.object({
 });
 
 export async function payloadCommand(ctx: Context, event: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
   const { headers, body } = signedEvent(ctx, def, settings, options.scheme);

@@ -13,7 +13,7 @@ import {
   type ReadStats,
 } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { checkedUrl, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
@@ -118,6 +118,7 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
           // The secret of the delivery's own provider: the config can name one per provider.
           secret: resolveSecret(options.secret, ctx.env, ctx.config, original.provider ?? undefined).secret,
           fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid },
+          registry: registryOf(ctx.config),
         })
       : exact;
     return { original, url, ...outgoing };

@@ -11,7 +11,7 @@ import { formatDuration, parseDuration, parseSchedule, planAttempts } from '../c
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { resolveTarget } from '../io/settings.js';
+import { registryOf, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
 import { renderAttempt, renderDone, renderPlanRow, timelineChart } from '../ui/render-retry.js';
@@ -54,14 +54,15 @@ function describeChanges(first: Redelivery, retry: Redelivery): string {
 }
 
 export async function retryCommand(ctx: Context, eventName: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const registry = registryOf(ctx.config);
+  const options = parseOptions(schema, raw, registry);
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(eventName, options.provider);
-  const provider = providerOf(def);
+  const provider = providerOf(def, registry);
   const standard = options.scheme === 'standard';
   const random = seededRandom(options.seed ?? Date.now());
   const schedule = options.schedule
-    ? parseSchedule(options.schedule, random)
+    ? parseSchedule(options.schedule, random, registry.schedules)
     : standard
       ? STANDARD_SCHEDULE
       : provider.schedule;
@@ -83,6 +84,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
       provider: def.provider,
       secret: settings.secretFor(def.provider),
       fresh: { now, uuid: ctx.runtime.uuid },
+      registry,
     });
     return { body: again.body, headers: { ...again.headers, ...provider.retryHeaders?.(attempt - 1) } };
   };

@@ -6,7 +6,7 @@ import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
-import { configFolders, resolveTarget } from '../io/settings.js';
+import { configFolders, registryOf, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { renderSent, sentJson } from '../ui/render.js';
 import { catalogFor, eventOptionsShape, eventSettings, intOption, parseOptions } from './common.js';
@@ -26,7 +26,7 @@ const schema = z.object({
 });
 
 export async function scenarioCommand(ctx: Context, name: string | undefined, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const catalog = await catalogFor(ctx);
   const folders = configFolders(ctx.config, 'scenarios');
   if (options.list || name === undefined) {

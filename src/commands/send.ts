@@ -6,7 +6,7 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { DeliveryLog, logPath } from '../io/log.js';
-import { resolveTarget } from '../io/settings.js';
+import { registryOf, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { renderReceived, renderSent, sentJson } from '../ui/render.js';
@@ -53,7 +53,7 @@ async function chooseEvents(
 }
 
 export async function sendCommand(ctx: Context, names: string[], raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const settings = await eventSettings(ctx, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
-import { findProvider, unixSeconds } from '../core/providers/index.js';
+import { unixSeconds } from '../core/providers/types.js';
 import { globToRegExp } from '../core/query.js';
 import { parseDuration } from '../core/schedule.js';
 import {
@@ -14,9 +14,9 @@ import {
   selectChecks,
   type CheckResult,
   type VerifyContext,
-} from '../core/verify/checks.js';
+} from '../core/verify/index.js';
 import { createDispatcher, postBytes } from '../io/http.js';
-import { checkedUrl, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
@@ -24,14 +24,6 @@ import { catalogFor, parseOptions, providerOption, schemeOption } from './common
 
 const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
-
-/** One lifecycle per provider, in the order its events happen, all on one object. */
-const LIFECYCLES: Record<string, string[]> = {
-  mes: ['work_order.created', 'work_order.started', 'work_order.completed'],
-  katana: ['sales_order.created', 'sales_order.packed', 'sales_order.delivered'],
-  tracktile: ['inventory.received', 'inventory.moved', 'inventory.destroyed'],
-  betterez: ['operationmessage.created', 'operationmessage.updated'],
-};
 
 const list = z
   .array(z.string())
@@ -53,11 +45,12 @@ const schema = z.object({
   reporter: z.enum(['pretty', 'json', 'junit'], { error: 'must be pretty, json or junit' }).default('pretty'),
   output: z.string().min(1).optional(),
   deadline: z.string().optional(),
+  effectsUrl: z.string().optional(),
   config: z.string().optional(),
 });
 
 export async function verifyCommand(ctx: Context, url: string, raw: unknown): Promise<number> {
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(schema, raw, registryOf(ctx.config));
   const target = checkedUrl(url);
   const { secret } = resolveSecret(
     options.secret,
@@ -65,7 +58,8 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     ctx.config,
     options.provider ?? ctx.config.provider,
   );
-  const provider = findProvider(options.provider ?? ctx.config.provider ?? 'mes')!;
+  const registry = registryOf(ctx.config);
+  const provider = registry.provider(options.provider ?? ctx.config.provider ?? 'mes')!;
   const scheme = options.scheme ?? provider.scheme;
   const catalog = await catalogFor(ctx);
   const all = catalog.ofProvider(provider.id);
@@ -86,10 +80,11 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ? parseDuration(options.deadline) : provider.deadlineMs;
   const dispatcher = createDispatcher(4);
-  const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
+  const lifecycle = registry.lifecycle(provider.id).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
   const verifyContext: VerifyContext = {
+    registry,
     provider,
     scheme,
     secret,
@@ -99,7 +94,8 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
     primary: lifecycle[0] ?? events[0]!,
     deadlineMs,
     oversizedBytes: OVERSIZED_BYTES,
-    build: (def: EventDef) => buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid } }),
+    build: (def: EventDef) =>
+      buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid }, registry }),
     sign: (body, signOptions = {}) =>
       deliveryHeaders(body, {
         scheme,
@@ -107,8 +103,10 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
         now: signOptions.timestamp === undefined ? ctx.runtime.now() : new Date(signOptions.timestamp * 1000),
         messageId: signOptions.messageId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
         userAgent: USER_AGENT,
+        registry,
       }),
     now: () => unixSeconds(ctx.runtime.now()),
+    processedCount: options.effectsUrl ? effectsReader(checkedUrl(options.effectsUrl), timeoutMs) : undefined,
     send: async (probe) => {
       const result = await postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
       return {
@@ -183,4 +181,26 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
   if (pretty || options.output) ctx.err(renderSummary(c, summary));
   if (summary.failed > 0) throw new FailureError(`${summary.failed} of ${results.length} checks failed`);
   return 0;
+}
+
+/** Reads the receiver's own count of how often it processed an event id: a number, or { count }. */
+function effectsReader(template: string, timeoutMs: number) {
+  return async (eventId: string): Promise<number> => {
+    const id = encodeURIComponent(eventId);
+    const url = template.includes('%7Bid%7D')
+      ? template.replaceAll('%7Bid%7D', id)
+      : `${template}${template.includes('?') ? '&' : '?'}eventId=${id}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(await response.text());
+    } catch {
+      throw new Error(`${url} did not answer JSON`);
+    }
+    const count = typeof json === 'number' ? json : (json as { count?: unknown } | null)?.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw new Error(`${url} answered no count (a number, or { "count": n })`);
+    return count;
+  };
 }
