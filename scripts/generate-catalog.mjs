@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = path.join(root, 'fixtures');
-const ORDER = ['mes', 'tracktile', 'betterez', 'katana'];
-const EVENT_FIELD = { mes: 'type', tracktile: 'kind', betterez: 'event', katana: 'action' };
 
 const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
 
@@ -28,7 +26,8 @@ function typeOf(value, indent) {
 }
 
 const events = [];
-const providers = readdirSync(fixtures).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+// Alphabetical here; the catalog lists providers in the registry's order (src/core/providers/builtins.ts).
+const providers = readdirSync(fixtures).sort();
 for (const provider of providers) {
   for (const file of readdirSync(path.join(fixtures, provider))
     .filter((f) => f.endsWith('.json'))
@@ -43,9 +42,10 @@ for (const provider of providers) {
   }
 }
 
-const payloadTypes = events.map(({ name, provider, payload }) => {
+const payloadTypes = events.map(({ name, payload }) => {
   let type = typeOf(payload, 1);
-  const field = EVENT_FIELD[provider];
+  // The envelope field that names the event: the top-level string equal to the event's name.
+  const field = Object.keys(payload).find((k) => payload[k] === name);
   if (field) type = type.replace(`\n    ${field}: string;`, `\n    ${field}: ${JSON.stringify(name)};`);
   return `  ${JSON.stringify(name)}: ${type};`;
 });

@@ -25,7 +25,7 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     // The config comes first: it can declare providers and schemes the options are checked against.
     await readConfig(ctx, spec, raw);
     const [{ parseDeclared }, run] = await Promise.all([import('./commands/pieces.js'), spec.load!()]);
-    const options = parseDeclared(spec.options, raw);
+    const options = parseDeclared(spec.options, raw, ctx.config.registry);
     exitCode = await run(ctx, ...args, options);
   });
   try {

@@ -145,7 +145,15 @@ describe('the published test vectors', () => {
     headers: Record<string, string>;
     valid: boolean;
   };
-  const vectors: Vector[] = file.vectors;
+  const vectors: Vector[] = [...file.vectors, ...file.optional];
+  it('keeps tolerance vectors apart from the required ones, each saying why', () => {
+    expect(file.version).toBe(2);
+    expect(file.optional.length).toBeGreaterThan(0);
+    for (const v of file.optional) expect(v.why).toBeTruthy();
+    expect(
+      file.vectors.some((v: Vector) => Object.values(v.headers).some((h) => h.startsWith('sha256='))),
+    ).toBe(false);
+  });
   it.each(vectors.map((v): [string, Vector] => [`${v.scheme}: ${v.name}`, v]))(
     '%s agrees with the schemes',
     (_name, v) => {

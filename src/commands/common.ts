@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
 import { parseAssignment } from '../core/overrides.js';
 import { loadCatalog } from '../io/fixtures.js';
-import { configFolders, resolveSecret } from '../io/settings.js';
+import { configFolders, registryOf, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { readFlag } from '../ui/errors.js';
 
@@ -80,5 +80,5 @@ export function describeSecret(source: string): string {
 
 /** The catalog: built-in events and those of the config file's fixture folders. */
 export function catalogFor(ctx: Context): Promise<Catalog> {
-  return loadCatalog(configFolders(ctx.config, 'fixtures'));
+  return loadCatalog(configFolders(ctx.config, 'fixtures'), registryOf(ctx.config));
 }

@@ -1,7 +1,7 @@
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { logPath } from '../io/log.js';
-import { resolveSecret } from '../io/settings.js';
+import { registryOf, resolveSecret } from '../io/settings.js';
 import { openStream } from '../pipeline/wire.js';
 import { createListener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
@@ -31,6 +31,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     },
     delayMs: options.delay,
     token: ctx.runtime.token(),
+    registry: registryOf(ctx.config),
     ui: options.ui,
     stream,
   });

@@ -6,6 +6,7 @@ import type { HttpClient } from '../io/http.js';
 import { deliver } from '../io/sender.js';
 import type { DeliveryStream } from '../pipeline/stream.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
+import { registryOf } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
@@ -31,7 +32,7 @@ export function deliverEvent(
     },
     {
       runtime: ctx.runtime,
-      timeoutMs: options.timeoutMs ?? providerOf(def).deadlineMs,
+      timeoutMs: options.timeoutMs ?? providerOf(def, registryOf(ctx.config)).deadlineMs,
       dispatcher: options.dispatcher,
     },
   );
@@ -50,12 +51,14 @@ export function signedEvent(
   scheme?: SchemeId,
 ): SignedEvent {
   const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
+  const registry = registryOf(ctx.config);
   const built = buildEvent(def, {
+    registry,
     fresh: { now, uuid: ctx.runtime.uuid },
     data: settings.data,
     sets: settings.sets,
   });
-  const use = scheme ?? providerOf(def).scheme;
+  const use = scheme ?? providerOf(def, registry).scheme;
   const headers = {
     ...deliveryHeaders(built.body, {
       scheme: use,
@@ -63,6 +66,7 @@ export function signedEvent(
       now,
       messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
       userAgent: USER_AGENT,
+      registry,
     }),
     ...settings.headers,
   };
@@ -83,6 +87,7 @@ export async function startLocalReceiver(
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     runtime: ctx.runtime,
     token: ctx.runtime.token(),
+    registry: registryOf(ctx.config),
     stream,
     echo: true,
   });

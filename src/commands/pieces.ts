@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { PROVIDERS, findProvider } from '../core/providers/index.js';
+import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration } from '../core/schedule.js';
-import { allSchemes, isSchemeId, type SchemeId } from '../core/schemes/index.js';
+import type { SchemeId } from '../core/schemes/types.js';
 import type { Flags, OptionsOf } from './declare.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -12,20 +12,14 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-const provider = () =>
-  z.string().refine((p) => findProvider(p) !== undefined, {
-    error: () => `must be one of ${PROVIDERS.map((p) => p.id).join(', ')}`,
-  });
+/** Checked against the run's registry (built-ins plus the config's) by parseDeclared. */
+const provider = () => z.string().min(1);
 
+/** Checked against the run's registry by parseDeclared. */
 const scheme = () =>
   z
     .string()
-    .refine(isSchemeId, {
-      error: () =>
-        `must be one of ${allSchemes()
-          .map((s) => s.id)
-          .join(', ')}`,
-    })
+    .min(1)
     .transform((s) => s as SchemeId);
 
 /** `-10m`, `+6m`, `30s`: a signed duration in ms. */
@@ -81,9 +75,20 @@ export function schemaOf(flags: Flags): z.ZodType {
 }
 
 /** Parses a command's options once, at the edge, into the shape the command works with. */
-export function parseDeclared<F extends Flags>(flags: F, raw: unknown): OptionsOf<F> {
+export function parseDeclared<F extends Flags>(
+  flags: F,
+  raw: unknown,
+  registry: Registry = BUILTIN_REGISTRY,
+): OptionsOf<F> {
   const parsed = schemaOf(flags).safeParse(raw);
-  if (parsed.success) return parsed.data as OptionsOf<F>;
+  if (parsed.success) {
+    const { provider, scheme } = parsed.data as { provider?: unknown; scheme?: unknown };
+    if (typeof provider === 'string' && !registry.provider(provider))
+      throw new UsageError(`--provider: must be one of ${registry.providers.map((p) => p.id).join(', ')}`);
+    if (typeof scheme === 'string' && !registry.hasScheme(scheme))
+      throw new UsageError(`--scheme: must be one of ${registry.schemes.map((s) => s.id).join(', ')}`);
+    return parsed.data as OptionsOf<F>;
+  }
   const issue = parsed.error.issues[0]!;
   const key = issue.path[0];
   const name = key === undefined ? 'options' : /--[\w-]+/.exec(flags[String(key)]?.flags ?? '')?.[0];

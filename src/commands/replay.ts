@@ -6,7 +6,7 @@ import { resignDelivery } from '../core/redeliver.js';
 import { createDispatcher } from '../io/http.js';
 import { logPath, readDeliveries, readDeliveriesNewestFirst, type ReadStats } from '../io/log.js';
 import { deliver } from '../io/sender.js';
-import { checkedUrl, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
 import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
@@ -107,6 +107,7 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
           // The secret of the delivery's own provider: the config can name one per provider.
           secret: resolveSecret(options.secret, ctx.env, ctx.config, original.provider ?? undefined).secret,
           fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid },
+          registry: registryOf(ctx.config),
         })
       : exact;
     plans.push({ original, url, ...outgoing });

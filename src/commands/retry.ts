@@ -8,7 +8,7 @@ import { resignDelivery, type Redelivery } from '../core/redeliver.js';
 import { formatDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
 import { deliver } from '../io/sender.js';
-import { resolveTarget } from '../io/settings.js';
+import { registryOf, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
 import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
@@ -45,13 +45,14 @@ export async function retryCommand(
   eventName: string,
   options: OptionsOf<typeof retryOptions>,
 ): Promise<number> {
+  const registry = registryOf(ctx.config);
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(eventName, options.provider);
-  const provider = providerOf(def);
+  const provider = providerOf(def, registry);
   const standard = options.scheme === 'standard';
   const random = seededRandom(options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32));
   const schedule = options.schedule
-    ? readFlag('--schedule', () => parseSchedule(options.schedule!, random))
+    ? readFlag('--schedule', () => parseSchedule(options.schedule!, random, registry.schedules))
     : standard
       ? STANDARD_SCHEDULE
       : provider.schedule;
@@ -69,6 +70,7 @@ export async function retryCommand(
       provider: def.provider,
       secret: settings.secretFor(def.provider),
       fresh: { now, uuid: ctx.runtime.uuid },
+      registry,
     });
     return { body: again.body, headers: { ...again.headers, ...provider.retryHeaders?.(attempt - 1) } };
   };

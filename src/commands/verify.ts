@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
-import { findProvider, unixSeconds } from '../core/providers/index.js';
+import { unixSeconds } from '../core/providers/types.js';
 import { globToRegExp } from '../core/query.js';
 import {
   CHECK_NAMES,
@@ -11,9 +11,9 @@ import {
   selectChecks,
   type CheckResult,
   type VerifyContext,
-} from '../core/verify/checks.js';
+} from '../core/verify/index.js';
 import { createDispatcher, postBytes } from '../io/http.js';
-import { checkedUrl, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';
@@ -30,7 +30,8 @@ const NEEDS_ACCEPTED = new Set([
   'signature.rotation',
   'timestamp.stale',
   'timestamp.future',
-  'idempotency.duplicate',
+  'idempotency.acknowledged',
+  'idempotency.processed-once',
   'ordering.out-of-order',
   'body.oversized',
   'deadline',
@@ -59,14 +60,6 @@ function preflightFailure(
   };
 }
 
-/** One lifecycle per provider, in the order its events happen, all on one object. */
-const LIFECYCLES: Record<string, string[]> = {
-  mes: ['work_order.created', 'work_order.started', 'work_order.completed'],
-  katana: ['sales_order.created', 'sales_order.packed', 'sales_order.delivered'],
-  tracktile: ['inventory.received', 'inventory.moved', 'inventory.destroyed'],
-  betterez: ['operationmessage.created', 'operationmessage.updated'],
-};
-
 export async function verifyCommand(
   ctx: Context,
   url: string,
@@ -79,7 +72,8 @@ export async function verifyCommand(
     ctx.config,
     options.provider ?? ctx.config.provider,
   );
-  const provider = findProvider(options.provider ?? ctx.config.provider ?? 'mes')!;
+  const registry = registryOf(ctx.config);
+  const provider = registry.provider(options.provider ?? ctx.config.provider ?? 'mes')!;
   const scheme = options.scheme ?? provider.scheme;
   const catalog = await catalogFor(ctx);
   const all = catalog.ofProvider(provider.id);
@@ -100,12 +94,13 @@ export async function verifyCommand(
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
-  const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
+  const lifecycle = registry.lifecycle(provider.id).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
   const post = (probe: { headers: Record<string, string>; body: string | Uint8Array }) =>
     postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher, runtime: ctx.runtime });
   const verifyContext: VerifyContext = {
+    registry,
     provider,
     scheme,
     secret,
@@ -115,7 +110,8 @@ export async function verifyCommand(
     primary: lifecycle[0] ?? events[0]!,
     deadlineMs,
     oversizedBytes: OVERSIZED_BYTES,
-    build: (def: EventDef) => buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid } }),
+    build: (def: EventDef) =>
+      buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid }, registry }),
     sign: (body, signOptions = {}) =>
       deliveryHeaders(body, {
         scheme,
@@ -123,8 +119,10 @@ export async function verifyCommand(
         now: signOptions.timestamp === undefined ? ctx.runtime.now() : new Date(signOptions.timestamp * 1000),
         messageId: signOptions.messageId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
         userAgent: USER_AGENT,
+        registry,
       }),
     now: () => unixSeconds(ctx.runtime.now()),
+    processedCount: options.effectsUrl ? effectsReader(checkedUrl(options.effectsUrl), timeoutMs) : undefined,
     send: async (probe) => {
       const result = await post(probe);
       return {
@@ -234,4 +232,26 @@ export async function verifyCommand(
   if (pretty || options.output) ctx.err(renderSummary(c, summary));
   if (summary.failed > 0) throw new FailureError(`${summary.failed} of ${results.length} checks failed`);
   return 0;
+}
+
+/** Reads the receiver's own count of how often it processed an event id: a number, or { count }. */
+function effectsReader(template: string, timeoutMs: number) {
+  return async (eventId: string): Promise<number> => {
+    const id = encodeURIComponent(eventId);
+    const url = template.includes('%7Bid%7D')
+      ? template.replaceAll('%7Bid%7D', id)
+      : `${template}${template.includes('?') ? '&' : '?'}eventId=${id}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(await response.text());
+    } catch {
+      throw new Error(`${url} did not answer JSON`);
+    }
+    const count = typeof json === 'number' ? json : (json as { count?: unknown } | null)?.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw new Error(`${url} answered no count (a number, or { "count": n })`);
+    return count;
+  };
 }

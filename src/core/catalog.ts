@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from './errors.js';
-import { findProvider, type Payload, type Provider } from './providers/index.js';
+import type { Payload, Provider } from './providers/types.js';
+import { BUILTIN_REGISTRY, type Registry } from './registry.js';
 import { closest } from './suggest.js';
 
 /** One file of `fixtures/<provider>/<event>.json`. */
@@ -21,6 +22,8 @@ export interface EventDef {
 
 export interface Catalog {
   events: readonly EventDef[];
+  /** The providers and schemes the catalog's events belong to. */
+  registry: Registry;
   find(name: string, provider?: string): EventDef;
   ofProvider(provider: string): EventDef[];
 }
@@ -39,10 +42,11 @@ export function fixtureProblems(provider: Provider, file: FixtureFile): string[]
   return problems;
 }
 
-export function createCatalog(events: readonly EventDef[]): Catalog {
+export function createCatalog(events: readonly EventDef[], registry: Registry = BUILTIN_REGISTRY): Catalog {
   const known = [...new Set(events.map((e) => e.name))];
   return {
     events,
+    registry,
     ofProvider: (provider) => events.filter((e) => e.provider === provider),
     find(input, provider) {
       const [qualifiedProvider, qualifiedName] = input.includes(':')
@@ -55,7 +59,7 @@ export function createCatalog(events: readonly EventDef[]): Catalog {
       if (matches[0]) return matches[0];
       if (
         qualifiedProvider !== undefined &&
-        !findProvider(qualifiedProvider) &&
+        !registry.provider(qualifiedProvider) &&
         !events.some((e) => e.provider === qualifiedProvider)
       ) {
         throw new UsageError(`unknown provider "${qualifiedProvider}"`, undefined, 'E_UNKNOWN_PROVIDER');

@@ -30,10 +30,7 @@ export function seededRandom(seed: number): () => number {
 export const SIMULATED_FAILURE_STATUS = 503;
 
 /** Decides each answer in turn; keeps the per-event-id counts that --fail-first needs. */
-export function createFlakyPolicy(
-  options: FlakyOptions,
-  random: () => number = seededRandom(options.seed ?? Date.now()),
-) {
+export function createFlakyPolicy(options: FlakyOptions, random: () => number) {
   const seen = new Map<string, number>();
   return (eventId: string | null): Decision => {
     if (options.failFirst && eventId !== null) {

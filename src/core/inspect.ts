@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Verdict } from './delivery.js';
-import { detectProvider, findProvider, type Provider } from './providers/index.js';
-import { schemeOf, detectScheme, verify, type Scheme } from './schemes/index.js';
+import type { Provider } from './providers/types.js';
+import { BUILTIN_REGISTRY, type Registry } from './registry.js';
+import { verify, type Scheme } from './schemes/index.js';
 
 export interface Inspection {
   provider: Provider | undefined;
@@ -38,18 +39,20 @@ export function inspectDelivery(
   bytes: Buffer,
   secret: string,
   nowSec: number,
+  registry: Registry = BUILTIN_REGISTRY,
 ): Inspection {
   const { problem, payload } = bodyProblem(headers['content-type'], bytes);
-  const scheme = detectScheme(headers);
-  const provider = detectProvider(payload) ?? (scheme ? findProvider(scheme.id) : undefined);
+  const scheme = registry.detectScheme(headers);
+  const provider =
+    registry.detectProvider(payload, scheme?.id) ?? (scheme ? registry.provider(scheme.id) : undefined);
   const envelope = payload as Record<string, unknown>;
   const known = provider !== undefined && payload !== undefined && provider.matches(envelope);
   let signature: Inspection['signature'];
   if (scheme) {
-    const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec });
+    const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec }, registry);
     signature = { verdict: result.verdict, reason: result.reason };
   } else if (provider) {
-    signature = { verdict: 'missing', reason: `no ${schemeOf(provider.scheme).headers[0]} header` };
+    signature = { verdict: 'missing', reason: `no ${registry.scheme(provider.scheme).headers[0]} header` };
   } else {
     signature = { verdict: 'unchecked', reason: 'no signature header, and the body is no known envelope' };
   }
@@ -57,7 +60,8 @@ export function inspectDelivery(
     provider,
     scheme,
     event: (known ? provider.eventType(envelope) : undefined) ?? null,
-    eventId: (known ? provider.eventId(envelope) : undefined) ?? headers['webhook-id'] ?? null,
+    eventId:
+      (known ? provider.eventId(envelope) : undefined) ?? headers['webhook-id'] ?? headers['svix-id'] ?? null,
     signature,
     problem,
   };

@@ -1,6 +1,6 @@
-import type { Freshness } from './providers/index.js';
-import { findProvider, unixSeconds } from './providers/index.js';
-import { allSchemes, schemeOf, type SchemeId } from './schemes/index.js';
+import { unixSeconds, type Freshness } from './providers/types.js';
+import { BUILTIN_REGISTRY, type Registry } from './registry.js';
+import type { SchemeId } from './schemes/types.js';
 
 export interface Redelivery {
   body: Buffer;
@@ -19,8 +19,11 @@ export function resignDelivery(input: {
   provider: string | null;
   secret: string;
   fresh: Freshness;
+  /** The providers and schemes the run knows; the built-ins when absent. */
+  registry?: Registry;
 }): Redelivery {
-  const provider = input.provider ? findProvider(input.provider) : undefined;
+  const registry = input.registry ?? BUILTIN_REGISTRY;
+  const provider = input.provider ? registry.provider(input.provider) : undefined;
   let body = input.body;
   if (provider?.redeliveredPayload) {
     try {
@@ -31,15 +34,18 @@ export function resignDelivery(input: {
     }
   }
   if (!input.scheme) return { body, headers: { ...input.headers } };
-  const signatureHeaders = new Set(allSchemes().flatMap((s) => s.headers));
+  const signatureHeaders = new Set(registry.schemes.flatMap((s) => s.headers));
   const kept = Object.fromEntries(
     Object.entries(input.headers).filter(([name]) => !signatureHeaders.has(name)),
   );
-  const signed = schemeOf(input.scheme).sign({
+  const signed = registry.scheme(input.scheme).sign({
     secret: input.secret,
     body,
     timestamp: unixSeconds(input.fresh.now),
-    messageId: input.headers['webhook-id'] ?? `msg_${input.fresh.uuid().replace(/-/g, '')}`,
+    messageId:
+      input.headers['webhook-id'] ??
+      input.headers['svix-id'] ??
+      `msg_${input.fresh.uuid().replace(/-/g, '')}`,
   });
   return { body, headers: { ...kept, ...signed } };
 }

@@ -1,22 +1,9 @@
 import { UsageError } from './errors.js';
-import {
-  DAY_MS,
-  HOUR_MS,
-  KATANA_SCHEDULE,
-  MES_SCHEDULE,
-  MINUTE_MS,
-  SECOND_MS,
-  STANDARD_SCHEDULE,
-  type Schedule,
-} from './providers/index.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, type Schedule } from './providers/types.js';
+import { BUILTIN_REGISTRY } from './registry.js';
 
-export const SCHEDULE_PRESETS: Readonly<Record<string, Schedule>> = {
-  mes: MES_SCHEDULE,
-  katana: KATANA_SCHEDULE,
-  standard: STANDARD_SCHEDULE,
-  tracktile: { ...MES_SCHEDULE, name: 'tracktile' },
-  betterez: { ...MES_SCHEDULE, name: 'betterez' },
-};
+/** The built-in presets, one per provider folder; a run's registry has the declared ones too. */
+export const SCHEDULE_PRESETS: Readonly<Record<string, Schedule>> = BUILTIN_REGISTRY.schedules;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
 
@@ -71,8 +58,12 @@ export function exponentialSchedule(options: ExponentialOptions, random: () => n
 }
 
 /** A preset name, a list like `0,5s,30s,5m`, or `exponential[:base=1s,factor=2,cap=1h,jitter=0.1,attempts=8]`. */
-export function parseSchedule(text: string, random: () => number): Schedule {
-  const preset = SCHEDULE_PRESETS[text];
+export function parseSchedule(
+  text: string,
+  random: () => number,
+  presets: Readonly<Record<string, Schedule>> = SCHEDULE_PRESETS,
+): Schedule {
+  const preset = presets[text];
   if (preset) return preset;
   if (text === 'exponential' || text.startsWith('exponential:')) {
     const options: ExponentialOptions = {
@@ -92,7 +83,7 @@ export function parseSchedule(text: string, random: () => number): Schedule {
         options.attempts = Number(value);
       else
         throw new UsageError(
-          `cannot read "${pair}" of the schedule`,
+          `schedule: cannot read "${pair}"`,
           'exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8',
           'E_BAD_SCHEDULE',
         );
@@ -102,7 +93,7 @@ export function parseSchedule(text: string, random: () => number): Schedule {
   const delays = text.split(',').map((part) => parseDuration(part));
   if (delays.length === 0 || text.trim() === '') {
     throw new UsageError(
-      `the schedule "${text}" is no preset (${Object.keys(SCHEDULE_PRESETS).join(', ')}), list or exponential`,
+      `schedule "${text}" is no preset (${Object.keys(presets).join(', ')}), list or exponential`,
       undefined,
       'E_BAD_SCHEDULE',
     );

@@ -9,12 +9,12 @@ import {
   type EventDef,
 } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
-import { PROVIDERS, findProvider } from '../core/providers/index.js';
+import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 
 /** The package's own fixtures folder (the same from src/ and from dist/). */
 export const BUILTIN_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
-async function readFixture(file: string, provider: string): Promise<EventDef> {
+async function readFixture(file: string, provider: string, registry: Registry): Promise<EventDef> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -26,7 +26,7 @@ async function readFixture(file: string, provider: string): Promise<EventDef> {
     const issue = parsed.error.issues[0];
     throw new UsageError(`${file}: ${issue?.path.join('.') || '(file)'}: ${issue?.message}`);
   }
-  const known = findProvider(provider);
+  const known = registry.provider(provider);
   if (!known) throw new UsageError(`${file}: no provider named "${provider}" (folder name)`);
   const problems = fixtureProblems(known, parsed.data);
   if (problems.length > 0)
@@ -39,47 +39,61 @@ async function readFixture(file: string, provider: string): Promise<EventDef> {
   };
 }
 
-const rank = (id: string) => {
-  const index = PROVIDERS.findIndex((p) => p.id === id);
-  return index < 0 ? PROVIDERS.length : index;
-};
-const byProviderOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
-
 /** Reads `<root>/<provider>/<event>.json` for every provider folder. */
-export async function loadFixtures(root: string = BUILTIN_FIXTURES): Promise<EventDef[]> {
+export async function loadFixtures(
+  root: string = BUILTIN_FIXTURES,
+  registry: Registry = BUILTIN_REGISTRY,
+): Promise<EventDef[]> {
+  const rank = (id: string) => {
+    const index = registry.providers.findIndex((p) => p.id === id);
+    return index < 0 ? registry.providers.length : index;
+  };
+  const byProviderOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
   const providers = (await readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
   const perProvider = await Promise.all(
     providers.sort(byProviderOrder).map(async (provider) => {
       const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();
-      return Promise.all(files.map((f) => readFixture(path.join(root, provider, f), provider)));
+      return Promise.all(files.map((f) => readFixture(path.join(root, provider, f), provider, registry)));
     }),
   );
   return perProvider.flat();
 }
 
-const cache = new Map<string, Promise<Catalog>>();
+/** Events grouped by provider in the registry's order, each provider's kept as they were. */
+function inProviderOrder(events: readonly EventDef[], registry: Registry): EventDef[] {
+  const rank = new Map(registry.providers.map((p, i) => [p.id, i]));
+  const at = (e: EventDef) => rank.get(e.provider) ?? rank.size;
+  return [...events].sort((a, b) => at(a) - at(b));
+}
+
+const cache = new WeakMap<Registry, Map<string, Promise<Catalog>>>();
 
 /**
  * The built-in catalog, compiled from fixtures/ at build time so start-up reads no fixture files,
  * plus the events of any extra fixture folders (a user's own, named in the config file).
  */
-export function loadCatalog(extraFolders: readonly string[] = []): Promise<Catalog> {
+export function loadCatalog(
+  extraFolders: readonly string[] = [],
+  registry: Registry = BUILTIN_REGISTRY,
+): Promise<Catalog> {
   const key = extraFolders.join('\0');
-  let catalog = cache.get(key);
+  let perRegistry = cache.get(registry);
+  if (!perRegistry) cache.set(registry, (perRegistry = new Map()));
+  let catalog = perRegistry.get(key);
   if (!catalog) {
     catalog = Promise.all([
-      import('../generated/catalog.js').then((m) => m.BUILTIN_EVENTS),
+      import('../generated/catalog.js').then((m) => inProviderOrder(m.BUILTIN_EVENTS, registry)),
       ...extraFolders.map((folder) =>
-        loadFixtures(folder).catch((error: Error) => {
+        loadFixtures(folder, registry).catch((error: Error) => {
           throw error instanceof UsageError
             ? error
             : new UsageError(`cannot read the fixture folder ${folder}: ${error.message}`);
         }),
       ),
-    ]).then((lists) => createCatalog(lists.flat()));
-    cache.set(key, catalog);
+    ]).then((lists) => createCatalog(lists.flat(), registry));
+    perRegistry.set(key, catalog);
   }
   return catalog;
 }

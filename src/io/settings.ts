@@ -3,13 +3,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { customProvider } from '../core/providers/custom.js';
-import { BUILTIN_PROVIDER_IDS, findProvider, registerProvider } from '../core/providers/index.js';
+import type { Provider } from '../core/providers/types.js';
 import { globToRegExp } from '../core/query.js';
-import { parseDuration, parseSchedule, SCHEDULE_PRESETS } from '../core/schedule.js';
+import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
+import { parseDuration, parseSchedule } from '../core/schedule.js';
 import { customScheme } from '../core/schemes/custom.js';
-import { SCHEME_IDS, isSchemeId, registerScheme } from '../core/schemes/index.js';
+import { standardScheme } from '../core/providers/standard/index.js';
+import type { Scheme } from '../core/schemes/types.js';
 
 import { CONFIG_FILE_NAME } from './config-file.js';
+import { loadPlaces } from './places.js';
 
 export { CONFIG_FILE_NAME };
 
@@ -80,10 +83,22 @@ export const configSchema = z.strictObject({
   scenarios: z.array(z.string().min(1)).optional(),
   schemes: z.record(id, schemeDef).optional(),
   providers: z.record(id, providerDef).optional(),
+  /**
+   * How a Standard Webhooks secret becomes the key: `base64` after `whsec_` (the default), or `raw`,
+   * its own UTF-8 bytes, as the official libraries' raw mode takes a plain secret.
+   */
+  secretFormat: z.enum(['base64', 'raw']).optional(),
+  /** Provider folders, each a module like src/core/providers/<id>/ (its events under `fixtures`). */
+  places: z.array(z.string().min(1)).optional(),
 });
 export type Config = z.infer<typeof configSchema> & {
   /** Where the file was, for relative paths. */ dir?: string;
+  /** The built-in providers and schemes plus the ones this file declares. */
+  registry?: Registry;
 };
+
+/** The registry a run works with: the config file's, else the built-ins. */
+export const registryOf = (config: Config): Registry => config.registry ?? BUILTIN_REGISTRY;
 
 function problem(file: string, issue: z.core.$ZodIssue): UsageError {
   const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the file';
@@ -116,23 +131,34 @@ export async function loadConfig(
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw problem(target, parsed.error.issues[0]!);
   const config: Config = { ...parsed.data, dir: path.dirname(target) };
-  applyConfig(config, target, random);
-  return config;
+  const places = config.places?.length
+    ? await loadPlaces(
+        config.places.map((folder) => path.resolve(config.dir!, folder)),
+        target,
+      )
+    : [];
+  for (const place of places)
+    if (BUILTIN_REGISTRY.isBuiltin(place.id))
+      throw new UsageError(`${target}: "places": ${place.id} is built in; give yours another name`);
+  return { ...config, registry: configRegistry(config, target, BUILTIN_REGISTRY.with({ places }), random) };
 }
 
-/** Registers the schemes and providers a config file declares. */
-export function applyConfig(
+/** The built-in registry plus the schemes and providers a config file declares; nothing is mutated. */
+export function configRegistry(
   config: Config,
   file = CONFIG_FILE_NAME,
+  base: Registry = BUILTIN_REGISTRY,
   random: () => number = Math.random,
-): void {
+): Registry {
+  const schemes: Scheme[] = [];
+  const providers: Provider[] = [];
   for (const [schemeId, def] of Object.entries(config.schemes ?? {})) {
-    if ((SCHEME_IDS as readonly string[]).includes(schemeId)) {
+    if (base.isBuiltin(schemeId)) {
       throw new UsageError(
         `${file}: "schemes.${schemeId}": ${schemeId} is built in; give yours another name`,
       );
     }
-    registerScheme(
+    schemes.push(
       customScheme({
         id: schemeId,
         ...def,
@@ -141,23 +167,23 @@ export function applyConfig(
     );
   }
   for (const [providerId, def] of Object.entries(config.providers ?? {})) {
-    if ((BUILTIN_PROVIDER_IDS as readonly string[]).includes(providerId)) {
+    if (base.isBuiltin(providerId)) {
       throw new UsageError(
         `${file}: "providers.${providerId}": ${providerId} is built in; give yours another name`,
       );
     }
-    if (!isSchemeId(def.scheme)) {
+    if (!base.hasScheme(def.scheme) && !schemes.some((s) => s.id === def.scheme)) {
       throw new UsageError(
         `${file}: "providers.${providerId}.scheme": no scheme "${def.scheme}"; declare it under "schemes"`,
       );
     }
     let schedule;
     try {
-      schedule = def.schedule ? parseSchedule(def.schedule, random) : SCHEDULE_PRESETS.mes!;
+      schedule = def.schedule ? parseSchedule(def.schedule, random, base.schedules) : base.schedules.mes!;
     } catch (error) {
       throw new UsageError(`${file}: "providers.${providerId}.schedule": ${(error as Error).message}`);
     }
-    registerProvider(
+    providers.push(
       customProvider({
         id: providerId,
         name: def.name ?? providerId,
@@ -171,9 +197,12 @@ export function applyConfig(
       }),
     );
   }
-  if (config.provider && !findProvider(config.provider)) {
+  if (config.secretFormat === 'raw') schemes.push(standardScheme('raw'));
+  const registry = base.with({ schemes, providers });
+  if (config.provider && !registry.provider(config.provider)) {
     throw new UsageError(`${file}: "provider": no provider "${config.provider}"`);
   }
+  return registry;
 }
 
 /** Folders named in the config, resolved against the config file's folder. */

@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bodyBytes, recordBody, type DeliveryRecord } from '../core/delivery.js';
-import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
+import { createFlakyPolicy, seededRandom, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
-import { unixSeconds } from '../core/providers/index.js';
+import { unixSeconds } from '../core/providers/types.js';
+import type { Registry } from '../core/registry.js';
 import { logRecord } from '../core/delivery-json.js';
 import { inspectDelivery } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
@@ -54,6 +55,8 @@ export interface ListenerOptions {
   stream?: DeliveryStream;
   /** It receives what this same process sends (send and scenario with no target). */
   echo?: boolean;
+  /** The providers and schemes to detect and verify; the built-ins when absent. */
+  registry?: Registry;
 }
 
 export interface ListenerEvents {
@@ -74,7 +77,10 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
 
   constructor(readonly options: ListenerOptions) {
     super();
-    this.decide = createFlakyPolicy(options.flaky ?? {});
+    this.decide = createFlakyPolicy(
+      options.flaky ?? {},
+      seededRandom(options.flaky?.seed ?? options.runtime.now().getTime()),
+    );
     this.server = createServer(
       {
         headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
@@ -219,10 +225,16 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     res: ServerResponse,
     bytes: Buffer,
     arrived: Date,
-    started: bigint,
+    started: number,
   ) {
     const headers = normalizeHeaders(req.headers);
-    const seen = inspectDelivery(headers, bytes, this.options.secret, unixSeconds(arrived));
+    const seen = inspectDelivery(
+      headers,
+      bytes,
+      this.options.secret,
+      unixSeconds(arrived),
+      this.options.registry,
+    );
     const deliveryId = newDeliveryId(this.options.runtime);
     const record: DeliveryRecord = {
       v: 1,

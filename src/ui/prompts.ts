@@ -1,12 +1,11 @@
 import type { Catalog } from '../core/catalog.js';
-import { PROVIDERS } from '../core/providers/index.js';
 
 /** Asks for a provider, then one of its events. Only called on a TTY. */
 export async function pickEvent(catalog: Catalog): Promise<{ provider: string; event: string }> {
   const { select } = await import('@inquirer/prompts');
   const provider = await select({
     message: 'Provider',
-    choices: PROVIDERS.map((p) => ({
+    choices: catalog.registry.providers.map((p) => ({
       name: `${p.name} (${catalog.ofProvider(p.id).length} events)`,
       value: p.id,
     })),

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { CheckResult, CheckStatus } from '../core/verify/checks.js';
+import type { CheckResult, CheckStatus } from '../core/verify/index.js';
 
 export interface VerifySummary {
   target: string;

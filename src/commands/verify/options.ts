@@ -38,6 +38,11 @@ export const verifyOptions = {
     "the answer-time limit (default: the platform's, e.g. 5s for MES)",
     (p) => p.duration().optional(),
   ),
+  effectsUrl: flag(
+    '--effects-url <url>',
+    'a URL of your receiver answering how many times an event id was processed ({id} is replaced, else ?eventId= is added); runs idempotency.processed-once',
+    (p) => p.z.string().min(1).optional(),
+  ),
   ...configOption,
 };
 

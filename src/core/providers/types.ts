@@ -1,9 +1,8 @@
-import type { z } from 'zod';
-import type { SchemeId } from '../schemes/types.js';
+import type { Scheme, SchemeId } from '../schemes/types.js';
 
 export type Payload = Record<string, unknown>;
 
-/** The providers built in, in the order they are listed; a config file can declare more. */
+/** The providers built in, in the order they are listed (one folder each); a config file can declare more. */
 export const BUILTIN_PROVIDER_IDS = ['mes', 'tracktile', 'betterez', 'katana'] as const;
 
 /** The non-deterministic inputs of building an event, injected so tests can pin them. */
@@ -20,6 +19,15 @@ export interface Schedule {
   thereafter?: { everyMs: number; count: number };
 }
 
+/** What a provider's envelope check must do: a zod schema fits, as does any object with this method. */
+export interface EnvelopeSchema {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
 export interface Provider {
   id: string;
   name: string;
@@ -27,7 +35,7 @@ export interface Provider {
   /** A response slower than this counts as a failure. */
   deadlineMs: number;
   schedule: Schedule;
-  envelope: z.ZodType<Payload>;
+  envelope: EnvelopeSchema;
   /** Recognises this provider's envelope in a body of unknown origin. */
   matches(payload: Payload): boolean;
   eventType(payload: Payload): string | undefined;
@@ -51,3 +59,19 @@ export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.
 export const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 export const stringField = (payload: Payload, key: string): string | undefined =>
   typeof payload[key] === 'string' ? (payload[key] as string) : undefined;
+
+/**
+ * One provider's place: everything that makes it what it is, in one folder
+ * (`src/core/providers/<id>/`), its events in `fixtures/<id>/`. A place without `provider` is a
+ * scheme other providers sign with (standard).
+ */
+export interface ProviderPlace {
+  id: string;
+  /** Envelope, fresh ids, deadline, retry headers; absent for a place that is only a scheme. */
+  provider?: Provider;
+  scheme: Scheme;
+  /** The retry schedule preset named after the place. */
+  schedule: Schedule;
+  /** Events of one lifecycle on one object, in the order they happen (verify sends them backwards). */
+  lifecycle: readonly string[];
+}

@@ -1,0 +1,50 @@
+"""Betterez webhook receiver, Python 3 standard library only.
+
+x-btrz-signature: t=<unix s>,s2=<hex HMAC-SHA256 of "<t>.<body>">. Verify the bytes as received
+(Betterez's document re-serializes with JSON.stringify, which json.dumps does not reproduce); the
+tolerance is the receiver's choice: 5 minutes of age here.
+Run: WEBHOOK_SECRET=... python3 betterez.py 3000
+"""
+import hashlib, hmac, json, os, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SECRET = os.environ["WEBHOOK_SECRET"].encode()
+seen = set()
+
+
+class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers.get("content-length") or 0)
+        if length > 1024 * 1024:
+            self.close_connection = True
+            return self.answer(413, {"error": "body too large"})
+        raw = self.rfile.read(length)
+        fields = dict(p.split("=", 1) for p in (self.headers.get("x-btrz-signature") or "").split(",") if "=" in p)
+        t = fields.get("t", "")
+        if not t.isdigit():
+            return self.answer(401, {"error": "no timestamp"})
+        expected = hmac.new(SECRET, t.encode() + b"." + raw, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(fields.get("s2", "").encode(), expected.encode()):
+            return self.answer(401, {"error": "invalid signature"})
+        if time.time() - int(t) > 300:  # age only, as Stripe-style verifiers do
+            return self.answer(401, {"error": "timestamp out of tolerance"})
+        event = json.loads(raw)
+        if event.get("id") not in seen:  # at-least-once delivery: process each id once
+            seen.add(event.get("id"))
+        self.answer(200, {"ok": True})
+
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 3000), Receiver)
+print(f"listening on {server.server_address[1]}", flush=True)
+server.serve_forever()

@@ -1,0 +1,3 @@
+import { timestampCheck } from './timestamp.js';
+
+export const timestampStale = timestampCheck('stale');
