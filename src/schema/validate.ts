@@ -1,0 +1,173 @@
+import type { JsonSchema, JsonType, SchemaProblem, SchemaResult } from './types.js';
+
+/** Collects findings while a compiled check walks a value. */
+interface Sink {
+  problems: SchemaProblem[];
+  notes: SchemaProblem[];
+}
+type Check = (value: unknown, pointer: string, sink: Sink) => void;
+export type Validator = (value: unknown) => SchemaResult;
+
+const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const show = (v: unknown) => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+/** The JSON type name of a value, as the messages say it. */
+export function jsonTypeOf(value: unknown): JsonType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value as JsonType;
+}
+
+function typeMatches(type: JsonType, value: unknown): boolean {
+  const actual = jsonTypeOf(value);
+  return actual === type || (type === 'number' && actual === 'integer');
+}
+
+// RFC 3339 date-time, as JSON Schema's "date-time" format means it.
+const DATE_TIME =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+
+/** Formats that fail a value, and those (uuid) only noted: the vendor documents call ids UUIDs their examples are not. */
+const FORMATS: Record<string, { test: (s: string) => boolean; name: string; note?: true }> = {
+  'date-time': { test: (s) => DATE_TIME.test(s), name: 'an RFC 3339 date-time' },
+  uri: { test: (s) => URI.test(s), name: 'a URI' },
+  uuid: { test: (s) => UUID.test(s), name: 'a UUID', note: true },
+};
+
+/** Compiles a schema once into a closure tree; each call then only walks the value. */
+export function compileSchema(schema: JsonSchema): Validator {
+  const check = compile(schema);
+  return (value) => {
+    const sink: Sink = { problems: [], notes: [] };
+    check(value, '', sink);
+    return sink;
+  };
+}
+
+function compile(schema: JsonSchema): Check {
+  const checks: Check[] = [];
+  if (schema.type !== undefined)
+    checks.push(typeCheck(Array.isArray(schema.type) ? schema.type : [schema.type]));
+  if (schema.const !== undefined) {
+    const expected = JSON.stringify(schema.const);
+    checks.push((v, p, s) => {
+      if (JSON.stringify(v) !== expected)
+        s.problems.push({ pointer: p, message: `expected ${expected}, got ${show(v)}` });
+    });
+  }
+  if (schema.enum) {
+    const allowed = schema.enum.map((e) => JSON.stringify(e));
+    checks.push((v, p, s) => {
+      if (!allowed.includes(JSON.stringify(v)))
+        s.problems.push({ pointer: p, message: `expected one of ${allowed.join(', ')}, got ${show(v)}` });
+    });
+  }
+  if (schema.minLength !== undefined) {
+    const min = schema.minLength;
+    checks.push((v, p, s) => {
+      if (typeof v === 'string' && [...v].length < min)
+        s.problems.push({ pointer: p, message: `expected at least ${min} character${min === 1 ? '' : 's'}` });
+    });
+  }
+  const format = schema.format ? FORMATS[schema.format] : undefined;
+  if (format) {
+    checks.push((v, p, s) => {
+      if (typeof v === 'string' && !format.test(v))
+        (format.note ? s.notes : s.problems).push({
+          pointer: p,
+          message: `expected ${format.name}, got ${show(v)}`,
+        });
+    });
+  }
+  if (schema.properties || schema.required) checks.push(objectCheck(schema));
+  if (schema.items) {
+    const item = compile(schema.items);
+    checks.push((v, p, s) => {
+      if (Array.isArray(v)) v.forEach((x, i) => item(x, `${p}/${i}`, s));
+    });
+  }
+  if (schema.anyOf) checks.push(anyOfCheck(schema.anyOf));
+  if (schema.if && schema.then) {
+    const condition = compile(schema.if);
+    const then = compile(schema.then);
+    checks.push((v, p, s) => {
+      const probe: Sink = { problems: [], notes: [] };
+      condition(v, p, probe);
+      if (probe.problems.length === 0) then(v, p, s);
+    });
+  }
+  return (v, p, s) => {
+    for (const c of checks) c(v, p, s);
+  };
+}
+
+function typeCheck(types: JsonType[]): Check {
+  const expected = types.join(' or ');
+  return (v, p, s) => {
+    if (!types.some((t) => typeMatches(t, v)))
+      s.problems.push({ pointer: p, message: `expected ${expected}, got ${jsonTypeOf(v)}` });
+  };
+}
+
+function objectCheck(schema: JsonSchema): Check {
+  const props = Object.entries(schema.properties ?? {}).map(
+    ([k, sub]) => [k, escape(k), compile(sub)] as const,
+  );
+  const known = new Set(props.map(([k]) => k));
+  const required = schema.required ?? [];
+  // Only an object that lists its properties can say which fields are extra.
+  const listsFields = schema.properties !== undefined && props.length > 0;
+  return (v, p, s) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+    const record = v as Record<string, unknown>;
+    for (const name of required) {
+      if (!Object.hasOwn(record, name))
+        s.problems.push({ pointer: `${p}/${escape(name)}`, message: 'required, missing' });
+    }
+    for (const [name, escaped, check] of props) {
+      if (Object.hasOwn(record, name)) check(record[name], `${p}/${escaped}`, s);
+    }
+    if (listsFields) {
+      for (const name of Object.keys(record)) {
+        if (!known.has(name)) s.notes.push({ pointer: `${p}/${escape(name)}`, message: 'not in the schema' });
+      }
+    }
+  };
+}
+
+/** Passes when one branch passes; otherwise reports the branch whose type fits, or the types all branches want. */
+function anyOfCheck(branches: JsonSchema[]): Check {
+  const compiled = branches.map((b) => ({ check: compile(b), types: typesOf(b) }));
+  const expected = compiled
+    .map(({ types }, i) => {
+      const format = branches[i]?.format;
+      return `${types.join(' or ')}${format ? ` (${format})` : ''}`;
+    })
+    .join(' or ');
+  return (v, p, s) => {
+    const tries = compiled.map(({ check, types }) => {
+      const sink: Sink = { problems: [], notes: [] };
+      check(v, p, sink);
+      return { sink, fits: types.length === 0 || types.some((t) => typeMatches(t, v)) };
+    });
+    const pass = tries.find((t) => t.sink.problems.length === 0);
+    if (pass) {
+      s.notes.push(...pass.sink.notes);
+      return;
+    }
+    const fitting = tries.filter((t) => t.fits);
+    if (fitting.length === 1 && fitting[0]) {
+      s.problems.push(...fitting[0].sink.problems);
+      s.notes.push(...fitting[0].sink.notes);
+    } else s.problems.push({ pointer: p, message: `expected ${expected}, got ${jsonTypeOf(v)}` });
+  };
+}
+
+const typesOf = (schema: JsonSchema): JsonType[] =>
+  schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
