@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { BUILTIN_PROVIDER_IDS } from './core/providers/types.js';
 import { SCHEME_IDS } from './core/schemes/types.js';
+import { registerSchemaCommands } from './schema/register.js';
 import type { Context } from './ui/context.js';
 import { VERSION } from './version.js';
 
@@ -353,6 +354,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .action((ids: string[], opts) =>
       run(async () => (await import('./commands/replay.js')).replayCommand(ctx, ids, opts))(),
     );
+
+  registerSchemaCommands(program, ctx, run, PROVIDER_IDS);
 
   return program;
 }
