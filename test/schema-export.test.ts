@@ -2,9 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadFixtures } from '../src/io/fixtures.js';
+import { toYaml } from '../src/schema/yaml.js';
 import { independentAjv } from './helpers/ajv.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
@@ -104,5 +106,18 @@ describe('schema and export commands', () => {
       'betterez:operationmessage.updated',
     ]);
     expect((await new Validator().validate(doc)).valid).toBe(true);
+  });
+});
+
+describe('toYaml', () => {
+  it('writes YAML that a YAML parser reads back as the same JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        // JSON has no -0; YAML keeps it, so compare what JSON would carry.
+        const json = JSON.parse(JSON.stringify(value));
+        expect(parseYaml(toYaml(json))).toEqual(json);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
