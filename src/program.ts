@@ -60,6 +60,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       .option('--data <file>', 'deep-merge a JSON file into the payload')
       .option('--header <"name: value">', 'add or replace a request header (repeatable)', collect)
       .option('--timestamp-offset <offset>', 'build and sign with a skewed clock, e.g. -10m or +6m')
+      .option('--strict', 'fail (exit 2) where the built event does not match its schema, instead of warning')
       .option('--config <file>', 'config file (default: ./mes-webhooks.config.json)');
 
   eventOptions(

@@ -10,6 +10,7 @@ import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } f
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
+import { checkBuildOnce } from './schema-check.js';
 
 /** POSTs a signed event and describes the attempt as a delivery record. */
 export function deliverEvent(
@@ -56,6 +57,7 @@ export function signedEvent(
     data: settings.data,
     sets: settings.sets,
   });
+  checkBuildOnce(ctx, def, built.payload, settings);
   const use = scheme ?? providerOf(def).scheme;
   const headers = {
     ...deliveryHeaders(built.body, {
