@@ -123,6 +123,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       'secret to verify with (default: MES_WEBHOOKS_SECRET, the config file, then the development secret)',
     )
     .option('--strict', 'answer 401 to invalid or missing signatures')
+    .option(
+      '--strict-schema',
+      "answer 422, with the problems, to bodies that do not match their event's schema",
+    )
     .option('--max-body <bytes>', 'largest body taken; larger ones get 413 (default: 1 MiB)')
     .option(
       '--forward-to <url>',
@@ -277,7 +281,11 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       .option('--provider <provider>', `only this provider's (${PROVIDER_IDS})`)
       .option('--direction <direction>', 'only sent or only received deliveries')
       .option('--failed', 'only deliveries not answered with 2xx')
-      .option('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time');
+      .option('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time')
+      .option(
+        '--schema <verdict>',
+        'only received deliveries whose schema verdict is valid, invalid or unknown',
+      );
 
   const logs = program
     .command('logs')

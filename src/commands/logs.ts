@@ -29,6 +29,7 @@ export const filterShape = {
   direction: z.enum(['sent', 'received'], { error: 'must be sent or received' }).optional(),
   failed: z.boolean().default(false),
   since: z.string().optional(),
+  schema: z.enum(['valid', 'invalid', 'unknown'], { error: 'must be valid, invalid or unknown' }).optional(),
 };
 
 export function toFilter(
@@ -39,6 +40,7 @@ export function toFilter(
     direction?: 'sent' | 'received';
     failed: boolean;
     since?: string;
+    schema?: 'valid' | 'invalid' | 'unknown';
   },
 ): LogFilter {
   return {
@@ -47,6 +49,7 @@ export function toFilter(
     direction: options.direction,
     failed: options.failed,
     since: options.since ? parseSince(options.since, ctx.runtime.now()) : undefined,
+    schema: options.schema,
   };
 }
 

@@ -14,6 +14,7 @@ import { forwardDelivery } from './forward.js';
 import { inspectDelivery } from './inspect.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl } from './inspector.js';
+import { schemaVerdict } from '../schema/verdict.js';
 
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -33,6 +34,8 @@ export interface ListenerOptions {
   secret: string;
   /** Answer 401 to deliveries whose signature is not valid. */
   strict: boolean;
+  /** Answer 422, with the problems, to deliveries that do not match their event's schema. */
+  strictSchema?: boolean;
   maxBodyBytes: number;
   runtime: Runtime;
   /** Pass every delivery on to this URL with its exact bytes and headers. */
@@ -234,6 +237,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
       signature: seen.signature,
       ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
     };
+    if (!seen.problem) record.schema = schemaVerdict(record.provider, record.event, bytes);
 
     let status = 200;
     let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
@@ -249,6 +253,11 @@ export class Listener extends EventEmitter<ListenerEvents> {
     if (seen.problem) json(400, { error: seen.problem });
     else if (this.options.strict && seen.signature.verdict !== 'valid') {
       json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
+    } else if (this.options.strictSchema && record.schema?.verdict === 'invalid') {
+      json(422, {
+        error: `the body does not match the ${record.event} schema`,
+        problems: record.schema.problems,
+      });
     } else if (decision.status !== undefined) {
       record.simulated = decision.simulated;
       json(
