@@ -64,24 +64,13 @@ function compile(schema: JsonSchema): Check {
   const checks: Check[] = [];
   if (schema.type !== undefined)
     checks.push(typeCheck(Array.isArray(schema.type) ? schema.type : [schema.type]));
-  if (schema.const !== undefined) {
-    const expected = JSON.stringify(schema.const);
-    checks.push((v, p, s) => {
-      if (JSON.stringify(v) !== expected)
-        s.problems.push({ pointer: p, message: `expected ${expected}, got ${show(v)}` });
-    });
-  }
-  if (schema.enum) {
-    const allowed = schema.enum.map((e) => JSON.stringify(e));
-    checks.push((v, p, s) => {
-      if (!allowed.includes(JSON.stringify(v)))
-        s.problems.push({ pointer: p, message: `expected one of ${allowed.join(', ')}, got ${show(v)}` });
-    });
-  }
+  if (schema.const !== undefined) checks.push(valuesCheck([schema.const], (shown) => shown[0]!));
+  if (schema.enum) checks.push(valuesCheck(schema.enum, (shown) => `one of ${shown.join(', ')}`));
   if (schema.minLength !== undefined) {
     const min = schema.minLength;
     checks.push((v, p, s) => {
-      if (typeof v === 'string' && [...v].length < min)
+      // Code points, as JSON Schema counts them; 2*min UTF-16 units hold at least min of them.
+      if (typeof v === 'string' && v.length < 2 * min && [...v].length < min)
         s.problems.push({ pointer: p, message: `expected at least ${min} character${min === 1 ? '' : 's'}` });
     });
   }
@@ -112,16 +101,42 @@ function compile(schema: JsonSchema): Check {
       if (probe.problems.length === 0) then(v, p, s);
     });
   }
+  if (checks.length === 1) return checks[0]!;
   return (v, p, s) => {
-    for (const c of checks) c(v, p, s);
+    for (let i = 0; i < checks.length; i++) checks[i]!(v, p, s);
   };
 }
 
+/** const and enum: primitives compare by identity in a Set, objects by their JSON text. */
+function valuesCheck(values: unknown[], describe: (shown: string[]) => string): Check {
+  const expected = describe(values.map((e) => JSON.stringify(e)));
+  const primitives = new Set(values.filter((e) => typeof e !== 'object' || e === null));
+  const objects = new Set(
+    values.filter((e) => typeof e === 'object' && e !== null).map((e) => JSON.stringify(e)),
+  );
+  return (v, p, s) => {
+    if (primitives.has(v) || (objects.size > 0 && typeof v === 'object' && objects.has(JSON.stringify(v))))
+      return;
+    s.problems.push({ pointer: p, message: `expected ${expected}, got ${show(v)}` });
+  };
+}
+
+const SINGLE_TYPE: Record<JsonType, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  boolean: (v) => typeof v === 'boolean',
+  number: (v) => typeof v === 'number',
+  integer: (v) => Number.isInteger(v),
+  object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  array: (v) => Array.isArray(v),
+  null: (v) => v === null,
+};
+
 function typeCheck(types: JsonType[]): Check {
   const expected = types.join(' or ');
+  const test =
+    types.length === 1 ? SINGLE_TYPE[types[0]!] : (v: unknown) => types.some((t) => typeMatches(t, v));
   return (v, p, s) => {
-    if (!types.some((t) => typeMatches(t, v)))
-      s.problems.push({ pointer: p, message: `expected ${expected}, got ${jsonTypeOf(v)}` });
+    if (!test(v)) s.problems.push({ pointer: p, message: `expected ${expected}, got ${jsonTypeOf(v)}` });
   };
 }
 
@@ -136,16 +151,19 @@ function objectCheck(schema: JsonSchema): Check {
   return (v, p, s) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
     const record = v as Record<string, unknown>;
-    for (const name of required) {
+    for (let i = 0; i < required.length; i++) {
+      const name = required[i]!;
       if (!Object.hasOwn(record, name))
         s.problems.push({ pointer: `${p}/${escape(name)}`, message: 'required, missing' });
     }
-    for (const [name, escaped, check] of props) {
+    for (let i = 0; i < props.length; i++) {
+      const [name, escaped, check] = props[i]!;
       if (Object.hasOwn(record, name)) check(record[name], `${p}/${escaped}`, s);
     }
     if (listsFields) {
-      for (const name of Object.keys(record)) {
-        if (!known.has(name)) s.notes.push({ pointer: `${p}/${escape(name)}`, message: 'not in the schema' });
+      for (const name in record) {
+        if (!known.has(name) && Object.hasOwn(record, name))
+          s.notes.push({ pointer: `${p}/${escape(name)}`, message: 'not in the schema' });
       }
     }
   };

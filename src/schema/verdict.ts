@@ -29,7 +29,11 @@ export function schemaVerdict(
     return { verdict: 'unknown', reason: 'not a known provider and event' };
   let payload: unknown;
   try {
-    payload = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+    const text =
+      typeof body === 'string'
+        ? body
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    payload = JSON.parse(text);
   } catch {
     return { verdict: 'unknown', reason: 'the body is not JSON' };
   }
