@@ -1,30 +1,13 @@
-// Writes src/generated/catalog.ts from fixtures/ (and src/generated/version.ts from package.json): the built-in catalog as data (so the CLI reads no
-// fixture files at start-up) and a TypeScript type for every event's payload.
+// Writes src/generated/catalog.ts from fixtures/ and schemas/ (and src/generated/version.ts from package.json): the built-in
+// catalog as data (so the CLI reads no fixture files at start-up), every event's JSON Schema, and a TypeScript type for
+// every event's payload derived from that schema.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { composeAll, typeFromSchema } from '../schemas/compose.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = path.join(root, 'fixtures');
-
-const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
-
-function typeOf(value, indent) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return 'unknown[]';
-    const types = [...new Set(value.map((v) => typeOf(v, indent)))];
-    return types.length === 1 ? `${types[0]}[]` : `(${types.join(' | ')})[]`;
-  }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value);
-    if (entries.length === 0) return 'Record<string, unknown>';
-    const pad = '  '.repeat(indent + 1);
-    return `{\n${entries.map(([k, v]) => `${pad}${key(k)}: ${typeOf(v, indent + 1)};`).join('\n')}\n${'  '.repeat(indent)}}`;
-  }
-  return typeof value;
-}
-
 const events = [];
 // Alphabetical here; the catalog lists providers in the registry's order (src/core/providers/builtins.ts).
 const providers = readdirSync(fixtures).sort();
@@ -42,18 +25,25 @@ for (const provider of providers) {
   }
 }
 
-const payloadTypes = events.map(({ name, payload }) => {
-  let type = typeOf(payload, 1);
-  // The envelope field that names the event: the top-level string equal to the event's name.
-  const field = Object.keys(payload).find((k) => payload[k] === name);
-  if (field) type = type.replace(`\n    ${field}: string;`, `\n    ${field}: ${JSON.stringify(name)};`);
-  return `  ${JSON.stringify(name)}: ${type};`;
+// The payload types come from the event schemas (schemas/), the one definition of every event's shape.
+const schemas = composeAll();
+const payloadTypes = events.map(({ name, provider }) => {
+  const schema = schemas[provider]?.[name];
+  if (!schema)
+    throw new Error(`fixtures/${provider}/${name}.json has no schema in schemas/${provider}/events.json`);
+  return `  ${JSON.stringify(name)}: ${typeFromSchema(schema, 1)};`;
 });
+for (const [provider, bySchema] of Object.entries(schemas)) {
+  for (const name of Object.keys(bySchema)) {
+    if (!events.some((e) => e.provider === provider && e.name === name))
+      throw new Error(`schemas/${provider}/events.json defines ${name}, which has no fixture`);
+  }
+}
 
 const out = `// Generated from fixtures/ by scripts/generate-catalog.mjs at build time. Do not edit.
 import type { EventDef } from '../core/catalog.js';
 
-/** The payload of every built-in event type, as the fixtures show it. */
+/** The payload of every built-in event type, as its schema (schemas/) defines it. */
 export interface EventPayloads {
 ${payloadTypes.join('\n')}
 }
@@ -64,6 +54,10 @@ export const BUILTIN_EVENTS: readonly EventDef[] = ${JSON.stringify(events)};
 `;
 mkdirSync(path.join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(path.join(root, 'src', 'generated', 'catalog.ts'), out);
+writeFileSync(
+  path.join(root, 'src', 'generated', 'schemas.ts'),
+  `// Generated from schemas/ by scripts/generate-catalog.mjs at build time. Do not edit.\nimport type { JsonSchema } from '../schema/types.js';\n\n/** Every built-in event's JSON Schema (2020-12), by provider and event. */\nexport const EVENT_SCHEMAS: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> = ${JSON.stringify(schemas)};\n`,
+);
 
 // The version as a constant: no package.json read at start-up, and the bundle needs no path to it.
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -19,6 +19,8 @@ export interface EventSettings {
   sets: ReturnType<typeof parseAssignment>[];
   data: unknown;
   headers: Record<string, string>;
+  /** Schema findings of a built event fail it (--strict) instead of warning. */
+  strict: boolean;
 }
 
 async function readDataFile(ctx: Context, file: string): Promise<unknown> {
@@ -38,7 +40,14 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
 
 export async function eventSettings(
   ctx: Context,
-  options: { secret?: string; set: string[]; data?: string; header: string[]; timestampOffset?: number },
+  options: {
+    secret?: string;
+    set: string[];
+    data?: string;
+    header: string[];
+    timestampOffset?: number;
+    strict?: boolean;
+  },
 ): Promise<EventSettings> {
   const config = ctx.config;
   const { secret, source } = resolveSecret(options.secret, ctx.env, config);
@@ -62,6 +71,7 @@ export async function eventSettings(
     sets: options.set.map((text) => readFlag('--set', () => parseAssignment(text))),
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
     headers,
+    strict: options.strict ?? false,
   };
 }
 

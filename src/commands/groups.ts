@@ -72,6 +72,11 @@ export const eventOptions = {
   data: flag('--data <file>', 'deep-merge a JSON file into the payload', (p) =>
     p.z.string().min(1).optional(),
   ),
+  strict: flag(
+    '--strict',
+    'fail (exit 2) where the built event does not match its schema, instead of warning',
+    (p) => p.off(),
+  ),
   header: flag(
     '--header <"name: value">',
     'add or replace a request header (repeatable)',
@@ -98,5 +103,11 @@ export const filterOptions = {
   failed: flag('--failed', 'only deliveries not answered with 2xx', (p) => p.off()),
   since: flag('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time', (p) =>
     p.z.string().min(1).optional(),
+  ),
+  schema: flag(
+    '--schema <verdict>',
+    'only received deliveries whose schema verdict is valid, invalid or unknown',
+    (p) =>
+      p.z.enum(['valid', 'invalid', 'unknown'], { error: 'must be valid, invalid or unknown' }).optional(),
   ),
 };

@@ -1,5 +1,6 @@
 import type { CommandSpec } from './declare.js';
 import { eventsSpec } from './events/options.js';
+import { exportSpec } from './export/options.js';
 import { initSpec } from './init/options.js';
 import { listenSpec } from './listen/options.js';
 import { logsSpec } from './logs/options.js';
@@ -7,6 +8,7 @@ import { payloadSpec } from './payload/options.js';
 import { replaySpec } from './replay/options.js';
 import { retrySpec } from './retry/options.js';
 import { scenarioSpec } from './scenario/options.js';
+import { schemaSpec } from './schema/options.js';
 import { sendSpec } from './send/options.js';
 import { verifySpec } from './verify/options.js';
 
@@ -22,4 +24,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   initSpec,
   logsSpec,
   replaySpec,
+  schemaSpec,
+  exportSpec,
 ];

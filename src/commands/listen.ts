@@ -20,6 +20,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     path: options.path,
     secret,
     strict: options.strict,
+    strictSchema: options.strictSchema,
     maxBodyBytes: options.maxBody,
     runtime: ctx.runtime,
     forwardTo: options.forwardTo,

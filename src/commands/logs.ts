@@ -39,6 +39,7 @@ export function toFilter(
     direction?: 'sent' | 'received';
     failed: boolean;
     since?: string;
+    schema?: 'valid' | 'invalid' | 'unknown';
   },
 ): LogFilter {
   return {
@@ -49,6 +50,7 @@ export function toFilter(
     since: options.since
       ? readFlag('--since', () => parseSince(options.since!, ctx.runtime.now()))
       : undefined,
+    schema: options.schema,
   };
 }
 

@@ -10,6 +10,7 @@ import { registryOf } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
+import { checkBuildOnce } from './schema-check.js';
 
 /** POSTs a signed event and describes the attempt as a delivery record. */
 export function deliverEvent(
@@ -58,6 +59,7 @@ export function signedEvent(
     data: settings.data,
     sets: settings.sets,
   });
+  checkBuildOnce(ctx, def, built.payload, settings);
   const use = scheme ?? providerOf(def, registry).scheme;
   const headers = {
     ...deliveryHeaders(built.body, {

@@ -26,6 +26,8 @@ export interface DeliveryJson {
   at: string;
   groupId: string;
   signature?: { verdict: string; reason: string };
+  /** Whether a received body matches its event's JSON Schema. */
+  schema?: DeliveryRecord['schema'];
   error?: JsonError;
   retryOf?: string;
   replayOf?: string;
@@ -66,6 +68,7 @@ export function deliveryJson(r: DeliveryRecord): DeliveryJson {
     at: r.at,
     groupId: r.groupId,
     ...(r.signature ? { signature: r.signature } : {}),
+    ...(r.schema ? { schema: r.schema } : {}),
     ...(r.error ? { error: asError(r.error) } : {}),
     ...(link ? { [link]: r.parentId } : {}),
     ...(r.forward

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { SchemaVerdict } from '../schema/verdict.js';
 import type { SchemeId } from './schemes/types.js';
 
 export type Direction = 'sent' | 'received';
@@ -47,6 +48,8 @@ export interface DeliveryRecord {
   ok: boolean;
   durationMs: number;
   signature?: { verdict: Verdict; reason: string };
+  /** Received deliveries: does the body match its event's schema. */
+  schema?: SchemaVerdict;
   error?: { code: string; message: string };
   /** Received deliveries passed on with --forward-to: the leg to the user's app. */
   forward?: {

@@ -46,11 +46,39 @@ export function parsePath(path: string): (string | number)[] {
 
 /** The value of `--set path=value`: JSON when it parses, otherwise the text as a string. */
 export function parseSetValue(text: string): Json {
+  let value: Json;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text;
   }
+  const lost = lossyNumber(text, value);
+  if (lost !== undefined) {
+    throw new UsageError(
+      `--set value ${text} holds ${lost}`,
+      'quote it to send a string, e.g. --set \'path="12345678901234567890"\'',
+    );
+  }
+  return value;
+}
+
+const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
+const INTEGER_LITERAL = /(?<![\d.eE+-])-?\d+(?![\d.eE])/g;
+
+/** Why a number would not reach the receiver as written: JSON has no Infinity, and integers end at 2^53. */
+function lossyNumber(text: string, value: Json): string | undefined {
+  if (!allFinite(value)) return 'a number too large for JSON (it would be sent as null)';
+  // Integers are judged as written (outside strings): 2^53 + 1 parses to a different number.
+  const written = text.replace(STRING_LITERAL, '""').match(INTEGER_LITERAL) ?? [];
+  if (written.some((literal) => !Number.isSafeInteger(Number(literal))))
+    return 'an integer beyond 2^53, which JSON numbers cannot carry exactly';
+  return undefined;
+}
+
+function allFinite(value: Json): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'object' && value !== null) return Object.values(value).every(allFinite);
+  return true;
 }
 
 /** Splits `path=value` at the first `=`. */

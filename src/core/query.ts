@@ -9,6 +9,8 @@ export interface LogFilter {
   since?: Date;
   /** Leave out forward legs (the copies --forward-to passed on). */
   originalsOnly?: boolean;
+  /** Only received deliveries with this schema verdict. */
+  schema?: 'valid' | 'invalid' | 'unknown';
 }
 
 /** `work_order.*` style patterns: `*` is any run of characters, everything else is literal. */
@@ -58,7 +60,8 @@ export function matcher(filter: LogFilter): (r: DeliveryRecord) => boolean {
     (filter.direction === undefined || r.direction === filter.direction) &&
     (!filter.failed || !r.ok) &&
     (since === undefined || Date.parse(r.at) >= since) &&
-    (!filter.originalsOnly || r.kind !== 'forward');
+    (!filter.originalsOnly || r.kind !== 'forward') &&
+    (filter.schema === undefined || r.schema?.verdict === filter.schema);
 }
 
 /** The fields `logs --json` prints, one object a record. */
@@ -79,6 +82,7 @@ export function summaryOf(r: DeliveryRecord) {
     groupId: r.groupId,
     ...(r.parentId ? { parentId: r.parentId } : {}),
     ...(r.signature ? { signature: r.signature.verdict } : {}),
+    ...(r.schema ? { schema: r.schema.verdict } : {}),
     ...(r.error ? { error: r.error.message } : {}),
   };
 }

@@ -28,6 +28,13 @@ export const deliveryJsonSchema = z.looseObject({
   signature: z
     .object({ verdict: z.enum(['valid', 'invalid', 'missing', 'unchecked']), reason: z.string() })
     .optional(),
+  schema: z
+    .object({
+      verdict: z.enum(['valid', 'invalid', 'unknown']),
+      problems: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
+      notes: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
+    })
+    .optional(),
   error: error.optional(),
   retryOf: id.optional(),
   replayOf: id.optional(),

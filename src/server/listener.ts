@@ -18,6 +18,7 @@ import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
+import { schemaVerdict } from '../schema/verdict.js';
 
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
 
@@ -37,6 +38,8 @@ export interface ListenerOptions {
   secret: string;
   /** Answer 401 to deliveries whose signature is not valid. */
   strict: boolean;
+  /** Answer 422, with the problems, to deliveries that do not match their event's schema. */
+  strictSchema?: boolean;
   maxBodyBytes: number;
   runtime: Runtime;
   /** Pass every delivery on to this URL with its exact bytes and headers. */
@@ -255,6 +258,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       signature: seen.signature,
       ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
     };
+    if (!seen.problem) record.schema = schemaVerdict(record.provider, record.event, bytes);
 
     let status = 200;
     let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
@@ -270,6 +274,11 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     if (seen.problem) json(400, { error: seen.problem });
     else if (this.options.strict && seen.signature.verdict !== 'valid') {
       json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
+    } else if (this.options.strictSchema && record.schema?.verdict === 'invalid') {
+      json(422, {
+        error: `the body does not match the ${record.event} schema`,
+        problems: record.schema.problems,
+      });
     } else if (decision.status !== undefined) {
       record.simulated = decision.simulated;
       json(

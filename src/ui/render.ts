@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { EventDef } from '../core/catalog.js';
 import { bodyBytes, bodySize, type DeliveryRecord, type Verdict } from '../core/delivery.js';
+import { schemaSummary } from '../schema/verdict.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -63,6 +64,7 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   const notes: string[] = [];
   if (r.error) notes.push(c.red(r.error.message));
   else if (r.signature && r.signature.verdict !== 'valid') notes.push(c.dim(r.signature.reason));
+  if (r.schema?.verdict === 'invalid') notes.push(c.yellow(schemaSummary(r.schema)));
   if (r.simulated) notes.push(c.yellow(`simulated: ${r.simulated}`));
   if (r.forward) {
     notes.push(

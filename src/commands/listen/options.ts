@@ -19,6 +19,11 @@ export const listenOptions = {
   ),
   ...secretOption('secret to verify with'),
   strict: flag('--strict', 'answer 401 to invalid or missing signatures', (p) => p.off()),
+  strictSchema: flag(
+    '--strict-schema',
+    "answer 422, with the problems, to bodies that do not match their event's schema",
+    (p) => p.off(),
+  ),
   maxBody: flag('--max-body <bytes>', 'largest body taken; larger ones get 413 (default: 1 MiB)', (p) =>
     p.int(1, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   ),

@@ -1,0 +1,25 @@
+import type { EventDef } from '../core/catalog.js';
+import { UsageError } from '../core/errors.js';
+import { checkBuiltEvent } from '../schema/check-build.js';
+import type { Context } from '../ui/context.js';
+import type { EventSettings } from './common.js';
+
+// Settings are built once per command run: checking each event once per settings warns once, not per --count.
+const checked = new WeakMap<EventSettings, Set<EventDef>>();
+
+/** Warns about (or with --strict, refuses) an event built from these settings that breaks its schema. */
+export function checkBuildOnce(ctx: Context, def: EventDef, payload: unknown, settings: EventSettings): void {
+  let seen = checked.get(settings);
+  if (!seen) checked.set(settings, (seen = new Set()));
+  if (seen.has(def)) return;
+  seen.add(def);
+  const findings = checkBuiltEvent(def.provider, def.name, payload, settings.sets);
+  if (findings.length === 0) return;
+  if (settings.strict) {
+    throw new UsageError(
+      findings.map((f) => f.message).join('\n'),
+      'fix the --set/--data values, or drop --strict to send anyway',
+    );
+  }
+  for (const f of findings) ctx.err(ctx.color.yellow(`Warning: ${f.message}`));
+}

@@ -1,0 +1,1 @@
+export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';

@@ -1,0 +1,29 @@
+import { EVENT_SCHEMAS } from '../generated/schemas.js';
+import type { JsonSchema, SchemaResult } from './types.js';
+import { compileSchema, type Validator } from './validate.js';
+
+const compiled = new Map<string, Validator>();
+
+/** The JSON Schema of a built-in event, if the catalog defines one. */
+export function schemaFor(provider: string, event: string): JsonSchema | undefined {
+  const byEvent = Object.hasOwn(EVENT_SCHEMAS, provider) ? EVENT_SCHEMAS[provider] : undefined;
+  return byEvent && Object.hasOwn(byEvent, event) ? byEvent[event] : undefined;
+}
+
+/** Every provider's schemas, in catalog order. */
+export function allSchemas(): Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> {
+  return EVENT_SCHEMAS;
+}
+
+/** Validates a payload against its event's schema, compiling that schema on first use only. */
+export function validateEvent(provider: string, event: string, payload: unknown): SchemaResult | undefined {
+  const key = `${provider}\u0000${event}`;
+  let validator = compiled.get(key);
+  if (!validator) {
+    const schema = schemaFor(provider, event);
+    if (!schema) return undefined;
+    validator = compileSchema(schema);
+    compiled.set(key, validator);
+  }
+  return validator(payload);
+}
