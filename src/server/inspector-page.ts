@@ -123,8 +123,12 @@ export function inspectorPage(nonce: string): string {
       el('dt', {}, 'received'), el('dd', {}, d.at + ' · ' + d.durationMs + ' ms'));
     if (d.forward) facts.append(el('dt', {}, 'forwarded'), el('dd', {}, d.forward.url + ' → ' + (d.forward.status ?? (d.forward.error && d.forward.error.message))));
     if (d.error) facts.append(el('dt', {}, 'problem'), el('dd', { class: 'invalid' }, d.error.message));
+    if (d.schema) facts.append(el('dt', {}, 'schema'), el('dd', { class: d.schema.verdict === 'unknown' ? 'unchecked' : d.schema.verdict, 'data-testid': 'schema-verdict' }, d.schema.verdict + (d.schema.reason ? ' — ' + d.schema.reason : '')));
+    const findings = (d.schema ? (d.schema.problems || []).map((p) => ['invalid', p]).concat((d.schema.notes || []).map((p) => ['unchecked', p])) : [])
+      .map(([cls, p]) => el('li', { class: 'mono ' + cls, 'data-testid': 'schema-finding' }, (p.pointer ? p.pointer + ': ' : '') + p.message));
     pane.replaceChildren(
       el('h2', { class: 'mono' }, d.event || 'unknown event'), facts,
+      ...(findings.length > 0 ? [el('h3', {}, 'Schema problems and notes'), el('ul', { 'data-testid': 'schema-findings' }, ...findings)] : []),
       el('h3', {}, 'Request headers'), headers,
       el('h3', {}, 'Body'), el('pre', { class: 'mono', 'data-testid': 'body' }, bodyText(d.request)),
       el('h3', {}, 'Response'), el('pre', { class: 'mono' }, d.response ? d.response.status + '\\n' + bodyText(d.response) : '(none)'),

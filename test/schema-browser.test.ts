@@ -1,0 +1,57 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from './helpers/cli.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the web inspector shows schema verdicts', () => {
+  it('lists the problems of an invalid delivery in its detail pane', async () => {
+    const listener = startCli(['listen', '--port', '0', '--ui', '--no-log']);
+    try {
+      const [, inspector] = await listener.waitFor(/Inspector: (\S+)/);
+      const [, url] = await listener.waitFor(/Listening on (\S+)/);
+      const page = await browser.newPage();
+      await page.goto(inspector!);
+      await page.waitForSelector('#conn.live');
+      const sent = await runCli([
+        'send',
+        'sales_order.packed',
+        '--to',
+        url!,
+        '--set',
+        'object.status="DELIVERED"',
+        '--set',
+        'object.color="red"',
+      ]);
+      expect(sent.code).toBe(0);
+      const row = page.locator('[data-testid=row]').first();
+      await row.waitFor();
+      await row.click();
+      await expect.poll(() => page.locator('[data-testid=schema-verdict]').textContent()).toBe('invalid');
+      expect(await page.locator('[data-testid=schema-finding]').allTextContents()).toEqual([
+        '/object/status: expected "PACKED", got "DELIVERED"',
+        '/object/color: not in the schema',
+      ]);
+      await page.close();
+    } finally {
+      await listener.stop();
+    }
+  });
+});
