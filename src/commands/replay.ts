@@ -181,6 +181,8 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
       },
       { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
     );
+    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
+    if (interrupt.aborted) return;
     sent++;
     if (!record.ok) failed++;
     await stream.emit({ type: 'delivery', record });

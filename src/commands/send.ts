@@ -80,6 +80,8 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
       timeoutMs: options.timeout,
       dispatcher,
     });
+    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
+    if (interrupt.aborted) return;
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);
