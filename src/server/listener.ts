@@ -8,7 +8,7 @@ import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/index.js';
 import { logRecord } from '../core/delivery-json.js';
-import { inspectDelivery } from '../core/inspect.js';
+import { inspectDelivery, receivedRecord } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
@@ -224,25 +224,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const headers = normalizeHeaders(req.headers);
     const seen = inspectDelivery(headers, bytes, this.options.secret, unixSeconds(arrived));
     const deliveryId = newDeliveryId(this.options.runtime);
-    const record: DeliveryRecord = {
-      v: 1,
-      deliveryId,
-      direction: 'received',
-      kind: 'receive',
-      at: arrived.toISOString(),
-      provider: seen.provider?.id ?? null,
-      event: seen.event,
-      eventId: seen.eventId,
-      scheme: seen.scheme?.id ?? null,
-      attempt: 1,
-      groupId: deliveryId,
-      request: { method: req.method ?? 'POST', url: req.url ?? '/', headers, ...recordBody(bytes) },
-      status: null,
-      ok: false,
-      durationMs: 0,
-      signature: seen.signature,
-      ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
-    };
+    const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers, bytes };
+    const record = receivedRecord(deliveryId, arrived, request, seen);
 
     let status = 200;
     let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
