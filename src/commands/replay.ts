@@ -9,7 +9,7 @@ import { logPath, readDeliveries, readDeliveriesNewestFirst, type ReadStats } fr
 import { deliver } from '../io/sender.js';
 import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
-import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { intOption, parseOptions } from './common.js';
@@ -162,7 +162,7 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
   let failed = 0;
   let sent = 0;
   const work = runPool(plans.length, options.concurrency, async (index) => {
-    if (interrupt.aborted) return;
+    if (interrupt.aborted) throw new Stopped();
     const plan = plans[index]!;
     const { original } = plan;
     const record = await deliver(

@@ -5,7 +5,7 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { resolveTarget } from '../io/settings.js';
-import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -74,7 +74,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const started = process.hrtime.bigint();
 
   const sendOne = async (def: EventDef) => {
-    if (interrupt.aborted) return;
+    if (interrupt.aborted) throw new Stopped();
     const event = signedEvent(ctx, def, settings, options.scheme);
     const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
       timeoutMs: options.timeout,
