@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../src/core/delivery.js';
@@ -50,6 +50,18 @@ describe('the delivery log', () => {
     expect((await readAll(file)).map((r) => r.deliveryId)).toEqual(
       Array.from({ length: 50 }, (_, i) => `d${i}`),
     );
+  });
+
+  it('tries to open a log under a plain file once, and says what is in the way', async () => {
+    const home = path.join(tempDir(), 'home');
+    writeFileSync(home, 'not a folder');
+    const log = new DeliveryLog(path.join(home, 'deep', 'deliveries.jsonl'));
+    const first = log.append(record('a'));
+    await expect(first).rejects.toThrow(`${home} is a file, not a folder`);
+    // Once a run: with the obstacle gone, the same log still does not try again.
+    unlinkSync(home);
+    await expect(log.append(record('b'))).rejects.toThrow(`${home} is a file, not a folder`);
+    await log.close();
   });
 
   it('tightens an existing log to 0600', async () => {

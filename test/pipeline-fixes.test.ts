@@ -162,3 +162,66 @@ describe('the inspector', () => {
     expect(app.received).toHaveLength(2);
   });
 });
+
+describe('the listener on the stream', () => {
+  it('answers a delivery only once the durable sinks have its record', async () => {
+    const { DeliveryStream } = await import('../src/pipeline/stream.js');
+    const { createListener } = await import('../src/server/listener.js');
+    const { systemRuntime } = await import('../src/io/runtime.js');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const accepted: string[] = [];
+    const stream = new DeliveryStream().subscribe({
+      accept(event) {
+        if (event.type !== 'delivery') return;
+        accepted.push(event.record.deliveryId);
+        return held;
+      },
+    });
+    const listener = createListener({
+      host: '127.0.0.1',
+      port: 0,
+      secret: 's',
+      strict: false,
+      maxBodyBytes: 1024,
+      runtime: systemRuntime,
+      token: 't',
+      stream,
+    });
+    const url = await listener.start();
+    later(() => listener.close());
+    let answered = false;
+    const answer = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).then((res) => {
+      answered = true;
+      return res.json() as Promise<{ deliveryId: string }>;
+    });
+    while (accepted.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(answered).toBe(false);
+    release();
+    expect((await answer).deliveryId).toBe(accepted[0]);
+  });
+});
+
+describe('Ctrl-C during a retry wait', () => {
+  it('stops at once with what was done, exit 130', async () => {
+    const failing = await receiver(() => ({ status: 500 }));
+    const cli = startCli([
+      'retry',
+      'work_order.created',
+      '--to',
+      failing.url,
+      '--schedule',
+      '0,1h',
+      '--no-log',
+    ]);
+    later(() => cli.stop('SIGKILL'));
+    await cli.waitFor(/waiting 1h/);
+    const res = await cli.stop('SIGINT');
+    expect(res.code).toBe(130);
+    expect(res.stdout).toMatch(/✖ attempt 1[\s\S]*Stopped by Ctrl-C\. 1 attempt made\./);
+  });
+});

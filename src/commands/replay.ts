@@ -8,7 +8,7 @@ import { logPath, readDeliveries, readDeliveriesNewestFirst, type ReadStats } fr
 import { deliver } from '../io/sender.js';
 import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
-import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import type { OptionsOf } from './declare.js';
@@ -147,7 +147,7 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
   let failed = 0;
   let sent = 0;
   const work = runPool(plans.length, options.concurrency, async (index) => {
-    if (interrupt.aborted) return;
+    if (interrupt.aborted) throw new Stopped();
     const plan = plans[index]!;
     const { original } = plan;
     const record = await deliver(
@@ -166,6 +166,8 @@ export async function replayCommand(ctx: Context, ids: string[], options: Option
       },
       { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
     );
+    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
+    if (interrupt.aborted) return;
     sent++;
     if (!record.ok) failed++;
     await stream.emit({ type: 'delivery', record });

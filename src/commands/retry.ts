@@ -116,7 +116,7 @@ export async function retryCommand(
     ctx.err(c.bold(`${header} · speed ×${options.speed} → ${target}`));
     ctx.err(
       c.dim(
-        `${played.length} ${played.length === 1 ? 'attempt' : 'attempts'} over ${formatDuration(lastOffset)} simulated: up to ${formatMs(lastOffset / options.speed)} real at ×${options.speed}` +
+        `${played.length} ${played.length === 1 ? 'attempt' : 'attempts'} over ${formatDuration(lastOffset)} simulated: up to ${lastOffset / options.speed < 1000 ? formatMs(lastOffset / options.speed) : formatDuration(lastOffset / options.speed)} real at ×${options.speed}` +
           (cut
             ? `; stops at "marked failed" (--full plays the ${plan.length - played.length} daily attempts after it)`
             : '.'),
@@ -131,6 +131,8 @@ export async function retryCommand(
   const emit = (event: EngineEvent) => {
     // The engine's events go on the stream in order; an attempt's line is its delivery.
     chain = chain.then(async () => {
+      // After Ctrl-C the engine winds down on its own; its last events are not this run's.
+      if (interrupt.aborted) return;
       if (event.type === 'attempt') {
         const { attempt, offsetMs, outcome, reason } = event;
         await stream.emit({

@@ -81,6 +81,8 @@ export async function scenarioCommand(
         timeoutMs: options.timeout,
         dispatcher,
       });
+      // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
+      if (interrupt.aborted) return;
       sent++;
       if (!record.ok) failed++;
       const extra = { scenario: scenario.name, step: delivery.step, duplicate: delivery.duplicate };

@@ -4,7 +4,7 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { resolveTarget } from '../io/settings.js';
-import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -52,12 +52,14 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
-    if (interrupt.aborted) return;
+    if (interrupt.aborted) throw new Stopped();
     const event = signedEvent(ctx, def, settings, options.scheme);
     const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
       timeoutMs: options.timeout,
       dispatcher,
     });
+    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
+    if (interrupt.aborted) return;
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { Verdict } from './delivery.js';
+import { recordBody, type DeliveryRecord, type Verdict } from './delivery.js';
 import type { Provider } from './providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from './registry.js';
 import { verify, type Scheme } from './schemes/index.js';
@@ -64,5 +64,38 @@ export function inspectDelivery(
       (known ? provider.eventId(envelope) : undefined) ?? headers['webhook-id'] ?? headers['svix-id'] ?? null,
     signature,
     problem,
+  };
+}
+
+/** A received delivery as a record, before it is answered. */
+export function receivedRecord(
+  deliveryId: string,
+  arrived: Date,
+  request: { method: string; url: string; headers: Record<string, string>; bytes: Buffer },
+  seen: Inspection,
+): DeliveryRecord {
+  return {
+    v: 1,
+    deliveryId,
+    direction: 'received',
+    kind: 'receive',
+    at: arrived.toISOString(),
+    provider: seen.provider?.id ?? null,
+    event: seen.event,
+    eventId: seen.eventId,
+    scheme: seen.scheme?.id ?? null,
+    attempt: 1,
+    groupId: deliveryId,
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      ...recordBody(request.bytes),
+    },
+    status: null,
+    ok: false,
+    durationMs: 0,
+    signature: seen.signature,
+    ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
   };
 }

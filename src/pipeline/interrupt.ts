@@ -24,9 +24,19 @@ export function watchInterrupt(ctx: Context): Interrupt {
   };
 }
 
+/** Thrown into a pool of work after Ctrl-C, so its loop ends instead of spinning through what is left. */
+export class Stopped extends Error {}
+
 /** Runs `work` until it ends or Ctrl-C comes; true when it was cut short. */
 export async function untilInterrupted(interrupt: Interrupt, work: Promise<unknown>): Promise<boolean> {
-  const outcome = await Promise.race([work.then(() => 'done' as const), interrupt.stopped]);
+  const ended = work.then(
+    () => 'done' as const,
+    (error: unknown) => {
+      if (error instanceof Stopped) return 'stopped' as const;
+      throw error;
+    },
+  );
+  const outcome = await Promise.race([ended, interrupt.stopped]);
   return outcome === 'stopped';
 }
 

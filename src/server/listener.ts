@@ -9,7 +9,7 @@ import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/types.js';
 import type { Registry } from '../core/registry.js';
 import { logRecord } from '../core/delivery-json.js';
-import { inspectDelivery } from '../core/inspect.js';
+import { inspectDelivery, receivedRecord } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
@@ -239,25 +239,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       this.options.registry,
     );
     const deliveryId = newDeliveryId(this.options.runtime);
-    const record: DeliveryRecord = {
-      v: 1,
-      deliveryId,
-      direction: 'received',
-      kind: 'receive',
-      at: arrived.toISOString(),
-      provider: seen.provider?.id ?? null,
-      event: seen.event,
-      eventId: seen.eventId,
-      scheme: seen.scheme?.id ?? null,
-      attempt: 1,
-      groupId: deliveryId,
-      request: { method: req.method ?? 'POST', url: req.url ?? '/', headers, ...recordBody(bytes) },
-      status: null,
-      ok: false,
-      durationMs: 0,
-      signature: seen.signature,
-      ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
-    };
+    const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers, bytes };
+    const record = receivedRecord(deliveryId, arrived, request, seen);
     if (!seen.problem) record.schema = schemaVerdict(record.provider, record.event, bytes);
 
     let status = 200;

@@ -11,8 +11,9 @@ const silent: Progress = { update: () => {}, stop: () => {} };
 export async function startProgress(ctx: Context, text: string): Promise<Progress> {
   if (!ctx.interactive) return silent;
   const { default: ora } = await import('ora');
-  // ora's default puts stdin in raw mode, where Ctrl-C is a keystroke and never a SIGINT.
-  const spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
+  // ora's defaults take Ctrl-C away: stdin in raw mode turns it into a keystroke, and the cursor
+  // restorer behind hideCursor kills the process before the command can print its partial summary.
+  const spinner = ora({ text, stream: process.stderr, discardStdin: false, hideCursor: false }).start();
   return {
     update: (next) => {
       spinner.text = next;
