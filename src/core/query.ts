@@ -63,27 +63,3 @@ export function matcher(filter: LogFilter): (r: DeliveryRecord) => boolean {
     (!filter.originalsOnly || r.kind !== 'forward') &&
     (filter.schema === undefined || r.schema?.verdict === filter.schema);
 }
-
-/** The fields `logs --json` prints, one object a record. */
-export function summaryOf(r: DeliveryRecord) {
-  return {
-    deliveryId: r.deliveryId,
-    direction: r.direction,
-    kind: r.kind,
-    provider: r.provider,
-    event: r.event,
-    eventId: r.eventId,
-    url: r.request.url,
-    status: r.status,
-    ok: r.ok,
-    attempt: r.attempt,
-    durationMs: r.durationMs,
-    at: r.at,
-    groupId: r.groupId,
-    ...(r.parentId ? { parentId: r.parentId } : {}),
-    ...(r.signature ? { signature: r.signature.verdict } : {}),
-    ...(r.schema ? { schema: r.schema.verdict } : {}),
-    ...(r.error ? { error: r.error.message } : {}),
-  };
-}
-export type RecordSummary = ReturnType<typeof summaryOf>;
