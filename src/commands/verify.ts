@@ -1,20 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { buildEvent, deliveryHeaders } from '../core/build.js';
-import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
-import { findProvider, unixSeconds } from '../core/providers/index.js';
+import { findProvider } from '../core/providers/index.js';
 import { globToRegExp } from '../core/query.js';
 import { parseDuration } from '../core/schedule.js';
-import {
-  CHECK_NAMES,
-  runChecks,
-  selectChecks,
-  type CheckResult,
-  type VerifyContext,
-} from '../core/verify/checks.js';
+import { CHECK_NAMES, runChecks, selectChecks, type CheckResult } from '../core/verify/checks.js';
+import { createVerifyContext } from '../core/verify/context.js';
 import { createDispatcher, postBytes } from '../io/http.js';
 import { checkedUrl, resolveSecret } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
@@ -22,16 +14,7 @@ import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/
 import { USER_AGENT } from '../version.js';
 import { catalogFor, parseOptions, providerOption, schemeOption } from './common.js';
 
-const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
-
-/** One lifecycle per provider, in the order its events happen, all on one object. */
-const LIFECYCLES: Record<string, string[]> = {
-  mes: ['work_order.created', 'work_order.started', 'work_order.completed'],
-  katana: ['sales_order.created', 'sales_order.packed', 'sales_order.delivered'],
-  tracktile: ['inventory.received', 'inventory.moved', 'inventory.destroyed'],
-  betterez: ['operationmessage.created', 'operationmessage.updated'],
-};
 
 const list = z
   .array(z.string())
@@ -86,29 +69,17 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ? parseDuration(options.deadline) : provider.deadlineMs;
   const dispatcher = createDispatcher(4);
-  const lifecycle = (LIFECYCLES[provider.id] ?? []).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
-  const verifyContext: VerifyContext = {
+  const verifyContext = createVerifyContext({
     provider,
     scheme,
     secret,
-    wrongSecret: `whsec_${randomBytes(24).toString('base64')}`,
     events,
-    lifecycle,
-    primary: lifecycle[0] ?? events[0]!,
+    find: (name, id) => catalog.find(name, id),
     deadlineMs,
-    oversizedBytes: OVERSIZED_BYTES,
-    build: (def: EventDef) => buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid } }),
-    sign: (body, signOptions = {}) =>
-      deliveryHeaders(body, {
-        scheme,
-        secret: signOptions.secret ?? secret,
-        now: signOptions.timestamp === undefined ? ctx.runtime.now() : new Date(signOptions.timestamp * 1000),
-        messageId: signOptions.messageId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-        userAgent: USER_AGENT,
-      }),
-    now: () => unixSeconds(ctx.runtime.now()),
+    runtime: ctx.runtime,
+    userAgent: USER_AGENT,
     send: async (probe) => {
       const result = await postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher });
       return {
@@ -118,7 +89,7 @@ export async function verifyCommand(ctx: Context, url: string, raw: unknown): Pr
         error: result.error?.message,
       };
     },
-  };
+  });
 
   // One correctly signed delivery first: a receiver that is not running is one message, not thirteen failures.
   const first = verifyContext.build(verifyContext.primary);
