@@ -166,7 +166,7 @@ describe('checkReceiver against flawed receivers', () => {
       });
       expect(failed(results)).toEqual(['deadline']);
       expect(results.at(-1)!.message).toMatch(
-        /p95 \d+ ms over \d+ answers, over the 5000 ms deadline\n  hint: answer first/,
+        /p95 \d+ ms over \d+ answers, over the 5000 ms deadline\n {2}hint: answer first/,
       );
     }
   });
