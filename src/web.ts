@@ -30,6 +30,7 @@ export type WebVerifyResult =
   | { ok: false; status: 400 | 401 | 405 | 413 | 500; reason: string };
 
 type Refusal = Extract<WebVerifyResult, { ok: false }>;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const refuse = (status: Refusal['status'], reason: string): Refusal => ({ ok: false, status, reason });
 
 function schemeFor(options: WebVerifyOptions): SchemeId | Refusal {
@@ -85,7 +86,13 @@ export async function verifyWebhook(request: Request, options: WebVerifyOptions)
     const scheme = schemeFor(options);
     if (typeof scheme === 'object') return scheme;
     if (request.method !== 'POST') return refuse(405, `webhooks are POSTed, not sent with ${request.method}`);
-    const raw = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    let raw: Uint8Array | Refusal;
+    try {
+      raw = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    } catch (error) {
+      // A broken stream or a body that errors mid-read: the request is bad, not the server.
+      return refuse(400, `the request could not be read: ${messageOf(error)}`);
+    }
     if (!(raw instanceof Uint8Array)) return raw;
     const headers = Object.fromEntries(request.headers);
     const result = verify(scheme, {
@@ -115,11 +122,8 @@ export async function verifyWebhook(request: Request, options: WebVerifyOptions)
       rawBody: raw,
     };
   } catch (error) {
-    // A broken stream or a body that errors mid-read: the request is bad, not the server.
-    return refuse(
-      400,
-      `the request could not be read: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    // Only the options can get here (a secret the scheme cannot use): the server's mistake.
+    return refuse(500, `cannot verify: ${messageOf(error)}`);
   }
 }
 

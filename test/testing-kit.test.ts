@@ -235,4 +235,21 @@ describe('simulateRetries', () => {
     ]);
     expect(received.map(Number)).toEqual([1777593600, 1777593720]);
   });
+
+  it('logs its attempts as one group when asked', async () => {
+    const file = path.join(tempDir(), 'log.jsonl');
+    let calls = 0;
+    const target = () => new Response(null, { status: ++calls < 3 ? 500 : 200 });
+    await simulateRetries(target, 'work_order.created', { secret, log: file });
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.map((r) => [r.kind, r.attempt, r.status, r.groupId === records[0].deliveryId])).toEqual([
+      ['send', 1, 500, true],
+      ['retry', 2, 500, true],
+      ['retry', 3, 200, true],
+    ]);
+    expect(records[2].parentId).toBe(records[1].deliveryId);
+  });
 });

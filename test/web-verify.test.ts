@@ -118,6 +118,12 @@ describe('verifyWebhook', () => {
       ok: false,
       status: 500,
     });
+    const misconfigured = { secret: undefined as unknown as string };
+    expect(await verifyWebhook(request(sent), misconfigured)).toMatchObject({ ok: false });
+    expect(await verifyWebhook(undefined as unknown as Request, { secret })).toMatchObject({
+      ok: false,
+      status: 500,
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ maxLength: 512 }),
