@@ -17,6 +17,7 @@ import { buildEvent, withWebhook } from 'mes-webhooks';
 
 const handler = withWebhook({ provider: 'mes', secret: 's' }, async (webhook) => Response.json(webhook.eventId));
 export const delivered: Promise<DeliverResult> = deliver(handler, 'work_order.created', { secret: 's', tamper: 'body' });
+export const inline = deliver((request) => new Response(request.url), 'work_order.created');
 export const checked = checkReceiver('http://127.0.0.1:9/', { provider: 'katana', only: ['signature.*'] });
 export const retried = simulateRetries({ fetch: handler }, 'work_order.created');
 export const verified: Promise<WebVerifyResult> = verifyWebhook(new Request('http://x/'), { secret: 's' });

@@ -12,6 +12,7 @@ import {
 } from '../src/testing/index.js';
 import { withWebhook } from '../src/web.js';
 import { tempDir } from './helpers/cli.js';
+import { freePort } from './helpers/receiver.js';
 import {
   expressReserializing,
   fastifyAcceptingAnySignature,
@@ -187,6 +188,10 @@ describe('checkReceiver against flawed receivers', () => {
       ['signature.rotation', 'skip'],
     ]);
     await expect(checkReceiver(handler, { only: ['signature.nope'] })).rejects.toThrow(/no check is named/);
+    const port = await freePort();
+    await expect(checkReceiver(`http://127.0.0.1:${port}/`)).rejects.toThrow(
+      `nothing is listening at http://127.0.0.1:${port}/: start the receiver before checking it`,
+    );
   });
 });
 

@@ -15,7 +15,7 @@ import { DEV_SECRET } from '../io/settings.js';
 import { USER_AGENT } from '../version.js';
 import { catalog, providerFor, readClock, type Clock } from './event.js';
 import { openKitLog, type LogOption } from './log.js';
-import { openTarget, type Target } from './transport.js';
+import { openTarget, type FetchHandler, type Target } from './transport.js';
 
 export interface CheckReceiverOptions {
   provider?: string;
@@ -73,6 +73,8 @@ function fullMessage(result: CheckResult): string {
 }
 
 /** Runs `mes-webhooks verify`'s checks against `target`, in-process where the target allows. */
+export function checkReceiver(target: FetchHandler, options?: CheckReceiverOptions): Promise<ReceiverCheck[]>;
+export function checkReceiver(target: Target, options?: CheckReceiverOptions): Promise<ReceiverCheck[]>;
 export async function checkReceiver(
   target: Target,
   options: CheckReceiverOptions = {},
@@ -135,6 +137,15 @@ export async function checkReceiver(
     },
   });
   try {
+    // A receiver that is not running is one clear error, not thirteen failed checks.
+    const first = context.build(context.primary);
+    const preflight = await transport.send({
+      ...(options.path === undefined ? {} : { path: options.path }),
+      headers: context.sign(first.body, { messageId: first.eventId }),
+      body: first.body,
+    });
+    if (preflight.status === null && /nothing is listening/.test(preflight.error ?? ''))
+      throw new Error(`${preflight.error}: start the receiver before checking it`);
     const results = await runChecks(context, selectChecks(options.only ?? [], options.skip ?? []), clock);
     return results.map((result) => ({
       id: result.name,

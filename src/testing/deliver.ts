@@ -1,7 +1,7 @@
 import type { EventName } from '../generated/catalog.js';
 import { makeDelivery, type EventOptions, type SentDelivery } from './event.js';
 import { openKitLog, type LogOption } from './log.js';
-import { openTarget, type Target } from './transport.js';
+import { openTarget, type FetchHandler, type Target } from './transport.js';
 
 export interface DeliverOptions extends EventOptions {
   /** The request path for in-process targets (default `/`); resolved against a URL target when given. */
@@ -28,6 +28,16 @@ export interface DeliverResult {
  * Sends one signed event to `target` as its platform would: a URL, a node:http listener or Express
  * app, a Fastify app, a fetch handler, or an object with `fetch` (Hono). In-process targets need no port.
  */
+export function deliver(
+  target: FetchHandler,
+  event: EventName | string,
+  options?: DeliverOptions,
+): Promise<DeliverResult>;
+export function deliver(
+  target: Target,
+  event: EventName | string,
+  options?: DeliverOptions,
+): Promise<DeliverResult>;
 export async function deliver(
   target: Target,
   event: EventName | string,

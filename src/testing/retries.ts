@@ -9,7 +9,7 @@ import { DEV_SECRET } from '../io/settings.js';
 import { createFakeClock } from './clock.js';
 import { makeDelivery, providerFor, type EventOptions } from './event.js';
 import { openKitLog, type LogOption } from './log.js';
-import { openTarget, type Target } from './transport.js';
+import { openTarget, type FetchHandler, type Target } from './transport.js';
 
 export interface SimulateRetriesOptions extends Omit<EventOptions, 'now' | 'tamper'> {
   /** A schedule, or a preset name or list as `retry --schedule` takes; the provider's when absent. */
@@ -49,6 +49,16 @@ export interface RetryAttempt {
  * Plays the provider's retry rules against `target` with a fake clock: every attempt is a real
  * delivery, every wait is only a step of the clock. Ends at the first 2xx, a 410, or the schedule's end.
  */
+export function simulateRetries(
+  target: FetchHandler,
+  event: EventName | string,
+  options?: SimulateRetriesOptions,
+): Promise<RetryAttempt[]>;
+export function simulateRetries(
+  target: Target,
+  event: EventName | string,
+  options?: SimulateRetriesOptions,
+): Promise<RetryAttempt[]>;
 export async function simulateRetries(
   target: Target,
   event: EventName | string,

@@ -11,7 +11,10 @@ import { createDispatcher, postBytes } from '../io/http.js';
 /** `(request) => Response`: a Next.js route handler, a Worker, Bun's or Deno's serve handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
-/** A receiver to deliver to: a URL, or an app in this process that needs no port from you. */
+/**
+ * A receiver to deliver to: a URL, or an app in this process that needs no port from you. An inline
+ * fetch handler is typed for you; an inline node listener needs its parameters annotated.
+ */
 export type Target =
   | string
   | URL
