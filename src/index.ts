@@ -1,6 +1,7 @@
 /**
  * mes-webhooks as a library: sign and verify the five schemes, build signed sample events for all 81
- * event types, verify requests in node:http or Express, and run the listener in-process.
+ * event types, verify requests in node:http, Express or web-standard `Request` handlers, and run the
+ * listener in-process. The testing kit is `mes-webhooks/testing`.
  */
 export { SCHEMES, SCHEME_IDS, sign, verify, detectScheme } from './core/schemes/index.js';
 export type { Scheme, SchemeId, SignInput, VerifyInput, VerifyResult } from './core/schemes/index.js';
