@@ -51,11 +51,19 @@ describe('a Fastify receiver (Tracktile)', () => {
     }
   });
 
-  it("passes verify's checks, timestamps and rotation included", async () => {
-    const results = await checkReceiver(createFastifyApp({ secret }), {
+  it("passes verify's checks, timestamps, rotation and processing once included", async () => {
+    // The receiver's own record of what it processed: checkReceiver sends one event four times and
+    // asks how often it was processed.
+    const processed: string[] = [];
+    const app = createFastifyApp({
+      secret,
+      onEvent: (payload) => processed.push((payload as { id: string }).id),
+    });
+    const results = await checkReceiver(app, {
       provider: 'tracktile',
       secret,
       path: '/webhooks/tracktile',
+      processedCount: (eventId) => processed.filter((id) => id === eventId).length,
     });
     expect(failures(results)).toEqual([]);
     expect(results.filter((r) => r.status === 'skip')).toEqual([]);

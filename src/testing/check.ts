@@ -36,6 +36,11 @@ export interface CheckReceiverOptions {
   clock?: () => number;
   /** When events are built and signed. */
   now?: Clock;
+  /**
+   * How many times the receiver processed an event id, by its own count: runs
+   * `idempotency.processed-once` (verify's --effects-url), which is skipped without it.
+   */
+  processedCount?: (eventId: string) => number | Promise<number>;
   log?: LogOption;
 }
 
@@ -111,6 +116,9 @@ export async function checkReceiver(
     deadlineMs,
     runtime,
     userAgent: USER_AGENT,
+    ...(options.processedCount
+      ? { processedCount: async (eventId: string) => options.processedCount!(eventId) }
+      : {}),
     send: async (probe) => {
       const at = runtime.now();
       const answer = await transport.send({
