@@ -7,7 +7,7 @@ import type { EventName } from '../generated/catalog.js';
 import { systemRuntime } from '../io/runtime.js';
 import { DEV_SECRET } from '../io/settings.js';
 import { createFakeClock } from './clock.js';
-import { makeDelivery, providerFor, type EventOptions } from './event.js';
+import { makeDelivery, providerFor, registry, type EventOptions } from './event.js';
 import { openKitLog, type LogOption } from './log.js';
 import { openTarget, type FetchHandler, type Target } from './transport.js';
 
@@ -69,7 +69,7 @@ export async function simulateRetries(
   const provider = providerFor(first.provider);
   const schedule =
     typeof options.schedule === 'string'
-      ? parseSchedule(options.schedule, Math.random)
+      ? parseSchedule(options.schedule, Math.random, registry.schedules)
       : (options.schedule ?? provider.schedule);
   const plan = planAttempts(schedule, options.maxAttempts);
   const transport = await openTarget(target, { clock: () => clock.now() });
