@@ -1,40 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { detectProvider, findProvider, unixSeconds, type Payload } from './core/providers/index.js';
-import { verify, type SchemeId, type VerifyResult } from './core/schemes/index.js';
+import { unixSeconds } from './core/providers/index.js';
 import { replyJson } from './server/reply.js';
+import { schemeFor, verifyBytes, type SignatureOptions, type Verified } from './verified.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export interface WebhookOptions {
-  /** Which platform sends to this endpoint: picks the signing scheme. */
-  provider?: string;
-  /** Or name the scheme directly (e.g. `standard`). */
-  scheme?: SchemeId;
-  secret: string;
-  /** Seconds; null turns the timestamp check off. Defaults to the scheme's. */
-  toleranceSec?: number | null;
+export interface WebhookOptions extends SignatureOptions {
   maxBodyBytes?: number;
   /** Injected clock, unix seconds. */
   now?: () => number;
 }
 
-export interface VerifiedWebhook {
-  provider: string | null;
-  event: string | null;
-  eventId: string | null;
-  payload: Payload;
-  /** The exact bytes that were signed. */
-  rawBody: Buffer;
-}
+export type VerifiedWebhook = Verified<Buffer>;
 
 type Rejection = { status: number; error: string };
-
-function schemeOf(options: WebhookOptions): SchemeId {
-  if (options.scheme) return options.scheme;
-  const provider = findProvider(options.provider ?? 'mes');
-  if (!provider) throw new TypeError(`unknown provider "${options.provider}"`);
-  return provider.scheme;
-}
 
 async function readRaw(
   req: IncomingMessage & { body?: unknown },
@@ -64,34 +43,14 @@ export async function verifyRequest(
   req: IncomingMessage,
   options: WebhookOptions,
 ): Promise<{ ok: true; webhook: VerifiedWebhook } | ({ ok: false } & Rejection)> {
-  const scheme = schemeOf(options);
+  schemeFor(options);
   const raw = await readRaw(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   if (!Buffer.isBuffer(raw)) return { ok: false, ...raw };
-  const result: VerifyResult = verify(scheme, {
-    secret: options.secret,
-    body: raw,
-    headers: req.headers as Record<string, string>,
-    now: options.now?.() ?? unixSeconds(new Date()),
-    ...(options.toleranceSec === undefined ? {} : { toleranceSec: options.toleranceSec }),
+  const verdict = verifyBytes(raw, req.headers, {
+    ...options,
+    nowSec: options.now?.() ?? unixSeconds(new Date()),
   });
-  if (!result.ok) return { ok: false, status: 401, error: `invalid signature: ${result.reason}` };
-  let payload: Payload;
-  try {
-    payload = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return { ok: false, status: 400, error: 'the body is not valid JSON' };
-  }
-  const provider = detectProvider(payload) ?? (options.provider ? findProvider(options.provider) : undefined);
-  return {
-    ok: true,
-    webhook: {
-      provider: provider?.id ?? null,
-      event: provider?.eventType(payload) ?? null,
-      eventId: provider?.eventId(payload) ?? (req.headers['webhook-id'] as string | undefined) ?? null,
-      payload,
-      rawBody: raw,
-    },
-  };
+  return verdict.ok ? verdict : { ok: false, status: verdict.status, error: verdict.reason };
 }
 
 /**
@@ -102,7 +61,7 @@ export function webhookHandler(
   options: WebhookOptions,
   handler: (webhook: VerifiedWebhook, req: IncomingMessage, res: ServerResponse) => unknown,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  schemeOf(options);
+  schemeFor(options);
   return async (req, res) => {
     const result = await verifyRequest(req, options);
     if (!result.ok) return replyJson(res, result.status, { error: result.error });
@@ -115,7 +74,7 @@ export function webhookHandler(
  * `express.raw({ type: 'application/json' })`). The verified webhook is on `req.webhook`.
  */
 export function expressWebhook(options: WebhookOptions) {
-  schemeOf(options);
+  schemeFor(options);
   return (
     req: IncomingMessage & { webhook?: VerifiedWebhook },
     res: ServerResponse,

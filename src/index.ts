@@ -1,6 +1,7 @@
 /**
  * mes-webhooks as a library: sign and verify the five schemes, build signed sample events for all 81
- * event types, verify requests in node:http or Express, and run the listener in-process.
+ * event types, verify requests in node:http, Express or web-standard `Request` handlers, and run the
+ * listener in-process. The testing kit is `mes-webhooks/testing`.
  */
 export { SCHEMES, SCHEME_IDS, sign, verify, detectScheme } from './core/schemes/index.js';
 export type { Scheme, SchemeId, SignInput, VerifyInput, VerifyResult } from './core/schemes/index.js';
@@ -15,3 +16,5 @@ export type { DeliveryRecord } from './core/delivery.js';
 export { createListener } from './server/listener.js';
 export type { Listener, ListenerOptions } from './server/listener.js';
 export { DEV_SECRET } from './io/settings.js';
+export { verifyWebhook, withWebhook } from './web.js';
+export type { VerifiedWebWebhook, WebVerifyOptions, WebVerifyResult } from './web.js';

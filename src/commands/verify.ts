@@ -1,16 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildEvent, deliveryHeaders } from '../core/build.js';
-import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
-import { unixSeconds } from '../core/providers/types.js';
 import { globToRegExp } from '../core/query.js';
 import {
   CHECK_NAMES,
-  runChecks,
+  createVerifyContext,
+  preflightProbe,
+  runSession,
   selectChecks,
   type CheckResult,
-  type VerifyContext,
 } from '../core/verify/index.js';
 import { createDispatcher, postBytes } from '../io/http.js';
 import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
@@ -21,21 +19,7 @@ import { catalogFor, describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { verifyOptions } from './verify/options.js';
 
-const OVERSIZED_BYTES = 6 * 1024 * 1024;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
-
-/** Checks that need the receiver to accept a correctly signed delivery. */
-const NEEDS_ACCEPTED = new Set([
-  'signature.raw-bytes',
-  'signature.rotation',
-  'timestamp.stale',
-  'timestamp.future',
-  'idempotency.acknowledged',
-  'idempotency.processed-once',
-  'ordering.out-of-order',
-  'body.oversized',
-  'deadline',
-]);
 
 /** The one failure for a receiver that is not there or never answers; undefined when it answered. */
 function preflightFailure(
@@ -94,34 +78,20 @@ export async function verifyCommand(
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
-  const lifecycle = registry.lifecycle(provider.id).map((name) => catalog.find(name, provider.id));
   const timeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, deadlineMs * 2);
 
   const post = (probe: { headers: Record<string, string>; body: string | Uint8Array }) =>
     postBytes(target, probe.headers, probe.body, { timeoutMs, dispatcher, runtime: ctx.runtime });
-  const verifyContext: VerifyContext = {
+  const verifyContext = createVerifyContext({
     registry,
     provider,
     scheme,
     secret,
-    wrongSecret: `whsec_${Buffer.from(Array.from({ length: 24 }, () => Math.floor(ctx.runtime.random() * 256))).toString('base64')}`,
     events,
-    lifecycle,
-    primary: lifecycle[0] ?? events[0]!,
+    find: (name, id) => catalog.find(name, id),
     deadlineMs,
-    oversizedBytes: OVERSIZED_BYTES,
-    build: (def: EventDef) =>
-      buildEvent(def, { fresh: { now: ctx.runtime.now(), uuid: ctx.runtime.uuid }, registry }),
-    sign: (body, signOptions = {}) =>
-      deliveryHeaders(body, {
-        scheme,
-        secret: signOptions.secret ?? secret,
-        now: signOptions.timestamp === undefined ? ctx.runtime.now() : new Date(signOptions.timestamp * 1000),
-        messageId: signOptions.messageId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-        userAgent: USER_AGENT,
-        registry,
-      }),
-    now: () => unixSeconds(ctx.runtime.now()),
+    runtime: ctx.runtime,
+    userAgent: USER_AGENT,
     processedCount: options.effectsUrl ? effectsReader(checkedUrl(options.effectsUrl), timeoutMs) : undefined,
     send: async (probe) => {
       const result = await post(probe);
@@ -130,10 +100,9 @@ export async function verifyCommand(
         durationMs: result.durationMs,
         body: result.body.toString('utf8'),
         error: result.error?.message,
-        code: result.error?.code,
       };
     },
-  };
+  });
 
   const pretty = options.reporter === 'pretty';
   const c = ctx.color;
@@ -144,11 +113,7 @@ export async function verifyCommand(
   const results: CheckResult[] = [];
 
   // One correctly signed delivery first: a receiver that is down or mute is one failure, not thirteen.
-  const first = verifyContext.build(verifyContext.primary);
-  const preflight = await post({
-    body: first.body,
-    headers: verifyContext.sign(first.body, { messageId: first.eventId }),
-  });
+  const preflight = await post(preflightProbe(verifyContext));
   const unreachable = preflightFailure(preflight, target, timeoutMs);
   if (unreachable) {
     await dispatcher.close();
@@ -160,44 +125,15 @@ export async function verifyCommand(
           `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
         ),
       );
-    // A correctly signed delivery refused: the secret is the likely cause, and checks that need an
-    // accepted delivery would only blame the receiver's code for it.
-    const secretSuspect = preflight.status === 401 || preflight.status === 403;
-    const firstPass = secretSuspect ? selected.filter((name) => !NEEDS_ACCEPTED.has(name)) : selected;
     try {
       results.push(
-        ...(await runChecks(
-          verifyContext,
-          firstPass,
-          () => ctx.runtime.monotonicMs(),
-          (result) => {
-            if (secretSuspect && result.name === 'signature.valid' && result.status === 'fail') {
-              result.message = `correctly signed deliveries get ${preflight.status}: the secret is the likely cause`;
-              result.hint = `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`;
-            }
-            print(result);
-          },
-        )),
+        ...(await runSession(verifyContext, selected, {
+          preflightStatus: preflight.status!,
+          clock: () => ctx.runtime.monotonicMs(),
+          onResult: print,
+          secretHint: `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`,
+        })),
       );
-      const valid = results.find((r) => r.name === 'signature.valid');
-      if (secretSuspect) {
-        const rest = selected.filter((name) => NEEDS_ACCEPTED.has(name));
-        if (valid && valid.status === 'pass')
-          results.push(...(await runChecks(verifyContext, rest, () => ctx.runtime.monotonicMs(), print)));
-        else
-          for (const name of rest) {
-            const skipped: CheckResult = {
-              name,
-              description: name,
-              status: 'skip',
-              message: 'skipped: it needs a delivery the receiver accepts (check the secret first)',
-              evidence: [],
-              durationMs: 0,
-            };
-            results.push(skipped);
-            print(skipped);
-          }
-      }
     } finally {
       await dispatcher.close();
     }

@@ -17,20 +17,28 @@ export interface Outgoing {
   groupId?: string;
 }
 
-/** Makes one attempt and describes it as a delivery record; never throws. */
-export async function deliver(
+/** What came back from one attempt, over HTTP or from an in-process handler. */
+export interface AttemptAnswer {
+  status: number | null;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  durationMs: number;
+  error?: { code: string; message: string };
+}
+
+/** One sent attempt as a delivery record: `send`'s and the testing kit's alike. */
+export function sentRecord(
   outgoing: Outgoing,
-  options: { runtime: Runtime; timeoutMs: number; dispatcher: HttpClient },
-): Promise<DeliveryRecord> {
-  const deliveryId = newDeliveryId(options.runtime);
-  const at = options.runtime.now().toISOString();
-  const result = await postBytes(outgoing.url, outgoing.headers, outgoing.body, options);
+  answer: AttemptAnswer,
+  meta: { deliveryId: string; at: Date },
+): DeliveryRecord {
+  const { deliveryId } = meta;
   return {
     v: 1,
     deliveryId,
     direction: 'sent',
     kind: outgoing.kind,
-    at,
+    at: meta.at.toISOString(),
     provider: outgoing.provider,
     event: outgoing.event,
     eventId: outgoing.eventId,
@@ -39,12 +47,23 @@ export async function deliver(
     ...(outgoing.parentId ? { parentId: outgoing.parentId } : {}),
     groupId: outgoing.groupId ?? deliveryId,
     request: { method: 'POST', url: outgoing.url, headers: outgoing.headers, ...recordBody(outgoing.body) },
-    ...(result.status === null
+    ...(answer.status === null
       ? {}
-      : { response: { status: result.status, headers: result.headers, ...recordBody(result.body) } }),
-    status: result.status,
-    ok: isSuccess(result.status),
-    durationMs: Math.round(result.durationMs * 1000) / 1000,
-    ...(result.error ? { error: result.error } : {}),
+      : { response: { status: answer.status, headers: answer.headers, ...recordBody(answer.body) } }),
+    status: answer.status,
+    ok: isSuccess(answer.status),
+    durationMs: Math.round(answer.durationMs * 1000) / 1000,
+    ...(answer.error ? { error: answer.error } : {}),
   };
+}
+
+/** Makes one attempt and describes it as a delivery record; never throws. */
+export async function deliver(
+  outgoing: Outgoing,
+  options: { runtime: Runtime; timeoutMs: number; dispatcher: HttpClient },
+): Promise<DeliveryRecord> {
+  const deliveryId = newDeliveryId(options.runtime);
+  const at = options.runtime.now();
+  const result = await postBytes(outgoing.url, outgoing.headers, outgoing.body, options);
+  return sentRecord(outgoing, result, { deliveryId, at });
 }
