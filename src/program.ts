@@ -38,6 +38,16 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     );
 
   const run = (load: () => Promise<number>) => async () => setExitCode(await load());
+  // --log-url reaches the store through the environment, like MES_WEBHOOKS_LOG_URL, so commands need no option for it.
+  program.hook('preAction', (_, action) => {
+    const url = action.opts().logUrl as string | undefined;
+    if (url !== undefined) ctx.env = { ...ctx.env, MES_WEBHOOKS_LOG_URL: url };
+  });
+  const logUrl = (cmd: Command) =>
+    cmd.option(
+      '--log-url <url>',
+      'keep the delivery log in PostgreSQL, shared by a team (default: MES_WEBHOOKS_LOG_URL, else the JSONL file)',
+    );
 
   program
     .command('events')
@@ -308,10 +318,34 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .action((id: string, opts) =>
       run(async () => (await import('./commands/logs.js')).logsShowCommand(ctx, id, opts))(),
     );
-  filterOptions(logs.command('export').description('Write deliveries as a HAR 1.2 file for browser devtools'))
-    .requiredOption('--har <file>', 'the HAR file to write')
-    .addHelpText('after', examples('mes-webhooks logs export --har deliveries.har --since 1d'))
+  filterOptions(
+    logs
+      .command('export')
+      .description('Write deliveries as a HAR 1.2 file for browser devtools, or as JSONL to move them'),
+  )
+    .option('--har <file>', 'the HAR file to write')
+    .option('--jsonl <file>', 'write the records as JSONL, byte for byte as the file log holds them')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks logs export --har deliveries.har --since 1d',
+        'mes-webhooks logs export --jsonl history.jsonl --log-url postgres://localhost/webhooks',
+      ),
+    )
     .action((opts) => run(async () => (await import('./commands/logs.js')).logsExportCommand(ctx, opts))());
+  logs
+    .command('import')
+    .description('Add the deliveries of a JSONL file (an export, or a deliveries.jsonl) to the log')
+    .argument('<file>', 'the JSONL file to read')
+    .addHelpText(
+      'after',
+      examples(
+        'mes-webhooks logs import .mes-webhooks/deliveries.jsonl --log-url postgres://localhost/webhooks',
+      ),
+    )
+    .action((file: string) =>
+      run(async () => (await import('./commands/logs-move.js')).logsImportCommand(ctx, file))(),
+    );
   logs
     .command('clear')
     .description('Delete the delivery log (asks first)')
@@ -354,5 +388,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       run(async () => (await import('./commands/replay.js')).replayCommand(ctx, ids, opts))(),
     );
 
+  // Every command that reads or writes the delivery log can keep it in a database.
+  for (const cmd of program.commands) {
+    if (['send', 'listen', 'retry', 'scenario', 'replay'].includes(cmd.name())) logUrl(cmd);
+    if (cmd.name() === 'logs') cmd.commands.forEach(logUrl);
+  }
   return program;
 }

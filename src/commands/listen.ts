@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
-import { DeliveryLog, logPath } from '../io/log.js';
 import { newToken } from '../io/runtime.js';
 import { resolveSecret } from '../io/settings.js';
+import { openStore } from '../io/store.js';
+import { relayOthers, storeBeforeAnswer } from './listen-store.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { receivedJson, renderReceived } from '../ui/render.js';
@@ -40,7 +41,9 @@ const schema = z.object({
 export async function listenCommand(ctx: Context, raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const log = options.log ? await openStore(ctx) : undefined;
+  // A shared database: answer only once committed (503 while it is away), and show other listeners' deliveries.
+  const shared = log?.shared ? storeBeforeAnswer(ctx, log) : undefined;
   const listener = createListener({
     host: options.host,
     port: options.port,
@@ -59,6 +62,7 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     delayMs: options.delay,
     token: newToken(),
     ui: options.ui,
+    persist: shared?.persist,
   });
   // Lines go out together once per turn of the event loop: one write for a burst, not one each.
   let pending: string[] = [];
@@ -72,6 +76,8 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
   listener.on('record', (record) => {
+    if (shared && record.kind === 'receive') return;
+    shared?.mine.add(record.deliveryId);
     void log
       ?.append(record)
       .catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
@@ -118,9 +124,13 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
       `Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`,
     ),
   );
-  if (log) ctx.err(c.dim(`Logging deliveries to ${log.file}. Press Ctrl-C to stop.`));
+  if (log) ctx.err(c.dim(`Logging deliveries to ${log.where}. Press Ctrl-C to stop.`));
+  const relaying = new AbortController();
+  const relay = shared ? relayOthers(ctx, log!, listener, shared.mine, relaying.signal) : undefined;
 
   await ctx.waitForStop();
+  relaying.abort();
+  await relay;
   await listener.close();
   flush();
   await log?.close();

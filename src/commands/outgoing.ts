@@ -3,7 +3,7 @@ import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../cor
 import type { SchemeId } from '../core/schemes/index.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import type { DeliveryLog } from '../io/log.js';
+import type { DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
@@ -74,7 +74,7 @@ export function signedEvent(
 export async function startLocalReceiver(
   ctx: Context,
   secret: string,
-  log: DeliveryLog | undefined,
+  log: DeliveryStore | undefined,
 ): Promise<Listener> {
   const listener = createListener({
     host: DEFAULT_HOST,

@@ -2,16 +2,10 @@ import { z } from 'zod';
 import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
-import { matcher } from '../core/query.js';
 import { resignDelivery } from '../core/redeliver.js';
 import { createDispatcher } from '../io/http.js';
-import {
-  DeliveryLog,
-  logPath,
-  readDeliveries,
-  readDeliveriesNewestFirst,
-  type ReadStats,
-} from '../io/log.js';
+import type { ReadStats } from '../io/log.js';
+import { openStore, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
@@ -39,19 +33,19 @@ type Options = z.infer<typeof schema>;
 
 async function select(
   ctx: Context,
-  file: string,
+  store: DeliveryStore,
   ids: string[],
   options: Options,
   stats: ReadStats,
 ): Promise<DeliveryRecord[]> {
   if (ids.length > 0) {
-    const wanted = new Set(ids);
-    const found = new Map<string, DeliveryRecord>();
-    for await (const r of readDeliveries(file, stats))
-      if (wanted.has(r.deliveryId)) found.set(r.deliveryId, r);
+    const found = await store.find(ids, stats);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0)
-      throw new UsageError(`no ${missing.join(', ')} in ${file}`, 'run `mes-webhooks logs` to see the ids');
+      throw new UsageError(
+        `no ${missing.join(', ')} in ${store.where}`,
+        'run `mes-webhooks logs` to see the ids',
+      );
     return ids.map((id) => found.get(id)!);
   }
   if (
@@ -67,18 +61,17 @@ async function select(
       'e.g. mes-webhooks replay --failed --to http://localhost:3000/webhooks',
     );
   }
-  const matches = matcher({ ...toFilter(ctx, options), originalsOnly: true });
+  const filter = { ...toFilter(ctx, options), originalsOnly: true };
   if (options.last !== undefined) {
     const newest: DeliveryRecord[] = [];
-    for await (const r of readDeliveriesNewestFirst(file, stats)) {
-      if (!matches(r)) continue;
+    for await (const r of store.newestFirst(filter, stats)) {
       newest.push(r);
       if (newest.length === options.last) break;
     }
     return newest.reverse();
   }
   const picked: DeliveryRecord[] = [];
-  for await (const r of readDeliveries(file, stats)) if (matches(r)) picked.push(r);
+  for await (const r of store.oldestFirst(filter, stats)) picked.push(r);
   return picked;
 }
 
@@ -96,9 +89,25 @@ function targetOf(record: DeliveryRecord, to: string | undefined): string {
 export async function replayCommand(ctx: Context, ids: string[], raw: unknown): Promise<number> {
   const options = parseOptions(schema, raw);
   const to = options.to === undefined ? undefined : checkedUrl(options.to);
-  const file = logPath(ctx.env, ctx.cwd);
+  const store = await openStore(ctx);
   const stats: ReadStats = { skipped: 0 };
-  const records = await select(ctx, file, ids, options, stats);
+  try {
+    return await replay(ctx, store, ids, options, to, stats);
+  } finally {
+    // Waits for the replays' records.
+    await store.close();
+  }
+}
+
+async function replay(
+  ctx: Context,
+  store: DeliveryStore,
+  ids: string[],
+  options: Options,
+  to: string | undefined,
+  stats: ReadStats,
+): Promise<number> {
+  const records = await select(ctx, store, ids, options, stats);
   reportSkipped(ctx, stats);
   if (records.length === 0) {
     ctx.err('No deliveries match; nothing to replay.');
@@ -150,7 +159,7 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
     return 0;
   }
 
-  const log = options.log ? new DeliveryLog(file) : undefined;
+  const log = options.log ? store : undefined;
   const dispatcher = createDispatcher(options.concurrency);
   let failed = 0;
   try {
@@ -180,7 +189,6 @@ export async function replayCommand(ctx: Context, ids: string[], raw: unknown): 
     });
   } finally {
     await dispatcher.close();
-    await log?.close();
   }
   if (failed > 0) throw new FailureError(`${failed} of ${plans.length} replays were not answered with 2xx`);
   if (!options.json)

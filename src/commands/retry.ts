@@ -9,7 +9,7 @@ import { STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
 import { resignDelivery, type Redelivery } from '../core/redeliver.js';
 import { formatDuration, parseDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
+import { openStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
@@ -121,7 +121,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
     );
   }
   if (!options.json) ctx.err(c.bold(`${header} · speed ×${options.speed} → ${target}`));
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const log = options.log ? await openStore(ctx) : undefined;
   const dispatcher = createDispatcher(1);
   const records: DeliveryRecord[] = [];
 

@@ -4,7 +4,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
+import { openStore } from '../io/store.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
@@ -66,7 +66,7 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
   }));
   const plan = planDeliveries(built, { shuffle: options.shuffle, duplicate: options.duplicate }, random);
 
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const log = options.log ? await openStore(ctx) : undefined;
   const targets = built.map((b) => resolveTarget(options.to, ctx.env, ctx.config, b.def.name));
   const local = targets.includes(undefined) ? await startLocalReceiver(ctx, settings.secret, log) : undefined;
   const dispatcher = createDispatcher(1);

@@ -5,7 +5,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
-import { DeliveryLog, logPath } from '../io/log.js';
+import { openStore } from '../io/store.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -57,7 +57,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const settings = await eventSettings(ctx, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
-  const log = options.log ? new DeliveryLog(logPath(ctx.env, ctx.cwd)) : undefined;
+  const log = options.log ? await openStore(ctx) : undefined;
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
   const targets = new Map(defs.map((def) => [def, resolveTarget(options.to, ctx.env, ctx.config, def.name)]));
   const local = [...targets.values()].includes(undefined)

@@ -47,6 +47,11 @@ export interface ListenerOptions {
   token: string;
   /** Serve the web inspector. */
   ui?: boolean;
+  /**
+   * Stores a delivery before it is answered: the answer goes out only once this resolves, and a
+   * rejection is answered 503 with its reason, so the sender retries what was not stored.
+   */
+  persist?: (record: DeliveryRecord) => Promise<void>;
 }
 
 export interface ListenerEvents {
@@ -278,11 +283,20 @@ export class Listener extends EventEmitter<ListenerEvents> {
     if (this.options.delayMs) await sleep(this.options.delayMs);
 
     const responseHeaders = { ...answerHeaders, 'content-length': String(answer.length) };
-    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
     record.response = { status, headers: responseHeaders, ...recordBody(answer) };
     record.status = status;
     record.ok = status >= 200 && status < 300;
     record.durationMs = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 1000) / 1000;
+    if (this.options.persist) {
+      try {
+        await this.options.persist(record);
+      } catch (error) {
+        if (!res.destroyed)
+          replyJson(res, 503, { ok: false, error: `not stored: ${(error as Error).message}` });
+        return;
+      }
+    }
+    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
     this.remember(record);
     this.emit('record', record);
     this.emit('delivery', record);

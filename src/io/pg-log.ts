@@ -1,0 +1,341 @@
+import pg from 'pg';
+import type { DeliveryRecord, RecordedBody } from '../core/delivery.js';
+import { UsageError } from '../core/errors.js';
+import { matcher, type LogFilter } from '../core/query.js';
+import type { ReadStats } from './log.js';
+import type { DeliveryStore, ImportResult } from './store.js';
+import { readJsonlLines } from './store.js';
+
+const TABLE = 'mes_webhooks_deliveries';
+const CHANNEL = 'mes_webhooks_deliveries';
+const PAGE_ROWS = 500;
+/** Rows in one INSERT: appends queued while one is under way go out together. */
+const MAX_BATCH_ROWS = 500;
+const CONNECT_TIMEOUT_MS = 5_000;
+const RECONNECT_MS = 500;
+
+/** Created on first use; two processes starting at once take turns through the advisory lock. */
+const SCHEMA = `
+SELECT pg_advisory_xact_lock(hashtext('${TABLE}'));
+CREATE TABLE IF NOT EXISTS ${TABLE} (
+  seq bigserial PRIMARY KEY,
+  delivery_id text NOT NULL UNIQUE,
+  group_id text NOT NULL,
+  at timestamptz NOT NULL,
+  direction text NOT NULL,
+  kind text NOT NULL,
+  provider text,
+  event text,
+  event_id text,
+  status integer,
+  ok boolean NOT NULL,
+  record json NOT NULL,
+  request_body bytea,
+  response_body bytea,
+  stored_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS ${TABLE}_at ON ${TABLE} (at);
+CREATE INDEX IF NOT EXISTS ${TABLE}_event ON ${TABLE} (event);
+CREATE INDEX IF NOT EXISTS ${TABLE}_provider ON ${TABLE} (provider);
+CREATE INDEX IF NOT EXISTS ${TABLE}_status ON ${TABLE} (status);
+CREATE INDEX IF NOT EXISTS ${TABLE}_direction ON ${TABLE} (direction);
+CREATE INDEX IF NOT EXISTS ${TABLE}_group ON ${TABLE} (group_id);
+CREATE OR REPLACE FUNCTION ${TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the delivery history is append-only'; END $$;
+CREATE OR REPLACE TRIGGER ${TABLE}_append_only BEFORE UPDATE ON ${TABLE}
+  FOR EACH ROW EXECUTE FUNCTION ${TABLE}_append_only();
+`;
+
+const COLUMNS =
+  'delivery_id, group_id, at, direction, kind, provider, event, event_id, status, ok, record, request_body, response_body';
+const PER_ROW = 13;
+
+/** The URL with its password hidden, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the log URL';
+  }
+}
+
+/** Bodies go in bytea columns; the JSON keeps a null in their place, so key order (and bytes) survive. */
+function bodyColumn(recorded: RecordedBody | undefined): Buffer | null {
+  if (!recorded) return null;
+  const bytes = Buffer.from(recorded.body, recorded.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+  // Text that does not survive a trip through UTF-8 (lone surrogates) stays in the JSON as it is.
+  const exact =
+    recorded.bodyEncoding === 'base64'
+      ? bytes.toString('base64') === recorded.body
+      : bytes.toString('utf8') === recorded.body;
+  return exact ? bytes : null;
+}
+
+function rowValues(record: DeliveryRecord): unknown[] {
+  const requestBody = bodyColumn(record.request);
+  const responseBody = bodyColumn(record.response);
+  const stripped = {
+    ...record,
+    request: { ...record.request, ...(requestBody ? { body: null } : {}) },
+    ...(record.response ? { response: { ...record.response, ...(responseBody ? { body: null } : {}) } } : {}),
+  };
+  return [
+    record.deliveryId,
+    record.groupId,
+    record.at,
+    record.direction,
+    record.kind,
+    record.provider,
+    record.event,
+    record.eventId,
+    record.status,
+    record.ok,
+    JSON.stringify(stripped),
+    requestBody,
+    responseBody,
+  ];
+}
+
+interface Row {
+  seq: string;
+  record: DeliveryRecord;
+  request_body: Buffer | null;
+  response_body: Buffer | null;
+}
+
+function fromRow(row: Row): DeliveryRecord {
+  const record = row.record;
+  const fill = (recorded: RecordedBody | undefined, bytes: Buffer | null) => {
+    if (recorded && bytes)
+      recorded.body = bytes.toString(recorded.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+  };
+  fill(record.request, row.request_body);
+  fill(record.response, row.response_body);
+  return record;
+}
+
+/** The filter as SQL conditions, so the database narrows the rows; the matcher still has the last word. */
+function whereOf(filter: LogFilter, params: unknown[]): string[] {
+  const where: string[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  if (filter.event) {
+    const like = filter.event.replace(/[\\%_]/g, '\\$&').replace(/\*/g, '%');
+    where.push(`event LIKE ${param(like)}`);
+  }
+  if (filter.provider) where.push(`provider = ${param(filter.provider)}`);
+  if (filter.direction) where.push(`direction = ${param(filter.direction)}`);
+  if (filter.failed) where.push('NOT ok');
+  if (filter.since) where.push(`at >= ${param(filter.since.toISOString())}`);
+  if (filter.originalsOnly) where.push(`kind <> 'forward'`);
+  return where;
+}
+
+/** A clear sentence for why the database could not be used. */
+export function describePgError(error: unknown): string {
+  const e = error as { code?: string; message?: string; errors?: { message?: string }[] };
+  if (e.code === 'ECONNREFUSED') return 'the database server refused the connection (is it running?)';
+  if (e.code === 'ENOTFOUND') return 'the database host was not found';
+  return e.message || e.errors?.[0]?.message || String(error);
+}
+
+type Queued = { record: DeliveryRecord; done: () => void; fail: (e: unknown) => void };
+
+export class PgStore implements DeliveryStore {
+  readonly shared = true;
+  readonly where: string;
+  private queue: Queued[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+  ) {
+    this.where = redactUrl(url);
+  }
+
+  append(record: DeliveryRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, done: resolve, fail: reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH_ROWS);
+        try {
+          await this.insert(batch.map((b) => b.record));
+          for (const item of batch) item.done();
+        } catch (error) {
+          for (const item of batch) item.fail(new Error(describePgError(error)));
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** One statement, so one commit: the rows and their notification, or neither. */
+  private async insert(records: DeliveryRecord[]): Promise<number> {
+    const params: unknown[] = [];
+    const rows = records.map((r) => {
+      const at = params.length;
+      params.push(...rowValues(r));
+      return `(${Array.from({ length: PER_ROW }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+    });
+    const result = await this.pool.query(
+      `WITH added AS (INSERT INTO ${TABLE} (${COLUMNS}) VALUES ${rows.join(', ')}
+         ON CONFLICT (delivery_id) DO NOTHING RETURNING seq)
+       SELECT count(*)::int AS n, pg_notify('${CHANNEL}', max(seq)::text) FROM added HAVING count(*) > 0`,
+      params,
+    );
+    return (result.rows[0] as { n: number } | undefined)?.n ?? 0;
+  }
+
+  private async *pages(
+    filter: LogFilter,
+    newest: boolean,
+    extra: (params: unknown[]) => string[] = () => [],
+  ): AsyncGenerator<DeliveryRecord> {
+    for await (const [, record] of this.rows(filter, newest, extra)) yield record;
+  }
+
+  /** Keyset pages by insertion order: memory holds one page, not the table. */
+  private async *rows(
+    filter: LogFilter,
+    newest: boolean,
+    extra: (params: unknown[]) => string[] = () => [],
+  ): AsyncGenerator<[string, DeliveryRecord]> {
+    const matches = matcher(filter);
+    let cursor: string | undefined;
+    for (;;) {
+      const params: unknown[] = [];
+      const where = [...whereOf(filter, params), ...extra(params)];
+      if (cursor !== undefined) where.push(`seq ${newest ? '<' : '>'} $${params.push(cursor)}`);
+      const { rows } = await this.pool.query<Row>(
+        `SELECT seq::text AS seq, record, request_body, response_body FROM ${TABLE}
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY seq ${newest ? 'DESC' : 'ASC'} LIMIT ${PAGE_ROWS}`,
+        params,
+      );
+      for (const row of rows) {
+        const record = fromRow(row);
+        if (matches(record)) yield [row.seq, record];
+      }
+      if (rows.length < PAGE_ROWS) return;
+      cursor = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  newestFirst(filter: LogFilter = {}, _stats?: ReadStats): AsyncIterable<DeliveryRecord> {
+    return this.pages(filter, true);
+  }
+
+  oldestFirst(filter: LogFilter = {}, _stats?: ReadStats): AsyncIterable<DeliveryRecord> {
+    return this.pages(filter, false);
+  }
+
+  async find(ids: readonly string[]): Promise<Map<string, DeliveryRecord>> {
+    const found = new Map<string, DeliveryRecord>();
+    for await (const r of this.pages({}, false, (p) => [`delivery_id = ANY(${`$${p.push([...ids])}`})`]))
+      found.set(r.deliveryId, r);
+    return found;
+  }
+
+  async group(groupId: string): Promise<DeliveryRecord[]> {
+    const chain: DeliveryRecord[] = [];
+    for await (const r of this.pages({}, false, (p) => [`group_id = $${p.push(groupId)}`])) chain.push(r);
+    return chain;
+  }
+
+  /** LISTEN on its own connection; a lost connection is made again and the rows missed are read. */
+  async follow(signal: AbortSignal): Promise<AsyncIterable<DeliveryRecord>> {
+    let wake: () => void = () => {};
+    let client: pg.Client | undefined;
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      c.on('notification', () => wake());
+      c.on('error', () => {
+        client = undefined;
+        wake();
+      });
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+      client = c;
+    };
+    await connect();
+    const { rows } = await this.pool.query<{ seq: string }>(
+      `SELECT coalesce(max(seq), 0)::text AS seq FROM ${TABLE}`,
+    );
+    let last = rows[0]!.seq;
+    const rowsAfter = this.rows.bind(this);
+    const stop = () => wake();
+    signal.addEventListener('abort', stop, { once: true });
+    return (async function* () {
+      try {
+        while (!signal.aborted) {
+          const woken = new Promise<void>((resolve) => (wake = resolve));
+          try {
+            if (!client) await connect();
+            for await (const [seq, r] of rowsAfter({}, false, (p) => [`seq > $${p.push(last)}`])) {
+              last = seq;
+              yield r;
+            }
+          } catch {
+            // The database is away: try again shortly.
+            setTimeout(() => wake(), RECONNECT_MS).unref();
+          }
+          if (!signal.aborted) await woken;
+        }
+      } finally {
+        signal.removeEventListener('abort', stop);
+        await client?.end().catch(() => {});
+      }
+    })();
+  }
+
+  async importJsonl(file: string, stats?: ReadStats): Promise<ImportResult> {
+    const result: ImportResult = { added: 0, duplicates: 0 };
+    let batch: DeliveryRecord[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      // Ids repeated inside one batch would make one INSERT touch a row twice.
+      const unique = [...new Map(batch.map((r) => [r.deliveryId, r])).values()];
+      const added = await this.insert(unique);
+      result.added += added;
+      result.duplicates += batch.length - added;
+      batch = [];
+    };
+    for await (const record of readJsonlLines(file, stats)) {
+      batch.push(record);
+      if (batch.length === MAX_BATCH_ROWS) await flush();
+    }
+    await flush();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
+    await this.pool.end();
+  }
+}
+
+/** Connects, creates the table on first use, and turns a bad URL or password into a usage error. */
+export async function openPgStore(url: string): Promise<PgStore> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle connection dropped by the server must not end the process; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    await pool.query(SCHEMA);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new UsageError(
+      `cannot use the delivery database ${redactUrl(url)}: ${describePgError(error)}`,
+      'check --log-url / MES_WEBHOOKS_LOG_URL: host, port, database, user and password',
+    );
+  }
+  return new PgStore(url, pool);
+}

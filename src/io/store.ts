@@ -1,0 +1,170 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { DeliveryRecord } from '../core/delivery.js';
+import { UsageError } from '../core/errors.js';
+import { lineContains, matcher, prefilterFor, type LogFilter } from '../core/query.js';
+import type { Context } from '../ui/context.js';
+import {
+  DeliveryLog,
+  followDeliveries,
+  logPath,
+  logSize,
+  readDeliveries,
+  readDeliveriesNewestFirst,
+  type ReadStats,
+} from './log.js';
+
+export const LOG_URL_ENV = 'MES_WEBHOOKS_LOG_URL';
+
+export interface ImportResult {
+  added: number;
+  /** Records whose delivery id the store already held. */
+  duplicates: number;
+}
+
+/** Where deliveries are kept: the JSONL file (the default) or a shared PostgreSQL database. */
+export interface DeliveryStore {
+  /** For messages: the file path, or the database URL without its password. */
+  readonly where: string;
+  /** Several processes write it and see each other's records (a database). */
+  readonly shared: boolean;
+  /** Resolves once the record is durable (written, or committed). */
+  append(record: DeliveryRecord): Promise<void>;
+  /** Records matching the filter, newest first, streamed. */
+  newestFirst(filter?: LogFilter, stats?: ReadStats): AsyncIterable<DeliveryRecord>;
+  /** Records matching the filter, oldest first, streamed. */
+  oldestFirst(filter?: LogFilter, stats?: ReadStats): AsyncIterable<DeliveryRecord>;
+  /** The records with these ids that exist. */
+  find(ids: readonly string[], stats?: ReadStats): Promise<Map<string, DeliveryRecord>>;
+  /** Every record of one group (attempts, forwards and replays), oldest first. */
+  group(groupId: string, stats?: ReadStats): Promise<DeliveryRecord[]>;
+  /** Records appended from now on, by any writer, until `signal` aborts. Starts before it resolves. */
+  follow(signal: AbortSignal): Promise<AsyncIterable<DeliveryRecord>>;
+  /** Adds the records of a JSONL log file, skipping ids already held. */
+  importJsonl(file: string, stats?: ReadStats): Promise<ImportResult>;
+  close(): Promise<void>;
+}
+
+/** The log URL in force: `--log-url` (put in the environment by the program), else the environment. */
+export function logUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env[LOG_URL_ENV]?.trim();
+  return url ? url : undefined;
+}
+
+/** Opens the store the user chose; the database client is loaded only when a URL is given. */
+export async function openStore(ctx: Pick<Context, 'env' | 'cwd'>): Promise<DeliveryStore> {
+  const url = logUrl(ctx.env);
+  if (!url) return new FileStore(logPath(ctx.env, ctx.cwd));
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new UsageError(
+      `the log URL must start with postgres:// or postgresql://; got "${url.split('@').pop()}"`,
+      `set --log-url or ${LOG_URL_ENV} to e.g. postgres://user:password@localhost:5432/webhooks`,
+    );
+  const { openPgStore } = await import('./pg-log.js');
+  return openPgStore(url);
+}
+
+/** Streams the records of a JSONL file with the exact text of each line, skipping unreadable lines. */
+export async function* readJsonlLines(
+  file: string,
+  stats: ReadStats = { skipped: 0 },
+): AsyncGenerator<DeliveryRecord> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    try {
+      const record = JSON.parse(line);
+      if (typeof record === 'object' && record !== null && typeof record.deliveryId === 'string') {
+        yield record as DeliveryRecord;
+        continue;
+      }
+    } catch {
+      // Counted below.
+    }
+    stats.skipped++;
+  }
+}
+
+/** The JSONL file log behind the store interface. */
+export class FileStore implements DeliveryStore {
+  readonly shared = false;
+  private readonly log: DeliveryLog;
+
+  constructor(readonly where: string) {
+    this.log = new DeliveryLog(where);
+  }
+
+  append(record: DeliveryRecord): Promise<void> {
+    return this.log.append(record);
+  }
+
+  async *newestFirst(filter: LogFilter = {}, stats?: ReadStats): AsyncGenerator<DeliveryRecord> {
+    const matches = matcher(filter);
+    for await (const r of readDeliveriesNewestFirst(this.where, stats, prefilterFor(filter.event)))
+      if (matches(r)) yield r;
+  }
+
+  async *oldestFirst(filter: LogFilter = {}, stats?: ReadStats): AsyncGenerator<DeliveryRecord> {
+    const matches = matcher(filter);
+    for await (const r of readDeliveries(this.where, stats)) if (matches(r)) yield r;
+  }
+
+  async find(ids: readonly string[], stats?: ReadStats): Promise<Map<string, DeliveryRecord>> {
+    const wanted = new Set(ids);
+    const found = new Map<string, DeliveryRecord>();
+    // One id: search from the newest end, where recent ids are found at once.
+    if (ids.length === 1) {
+      for await (const r of readDeliveriesNewestFirst(this.where, stats, lineContains([ids[0]!]))) {
+        if (r.deliveryId === ids[0]) {
+          found.set(r.deliveryId, r);
+          break;
+        }
+      }
+      return found;
+    }
+    for await (const r of readDeliveries(this.where, stats))
+      if (wanted.has(r.deliveryId)) found.set(r.deliveryId, r);
+    return found;
+  }
+
+  async group(groupId: string, stats?: ReadStats): Promise<DeliveryRecord[]> {
+    const chain: DeliveryRecord[] = [];
+    for await (const r of readDeliveries(this.where, stats)) if (r.groupId === groupId) chain.push(r);
+    return chain;
+  }
+
+  async follow(signal: AbortSignal): Promise<AsyncIterable<DeliveryRecord>> {
+    const start = await logSize(this.where);
+    return followDeliveries(this.where, start, signal);
+  }
+
+  async importJsonl(file: string, stats?: ReadStats): Promise<ImportResult> {
+    // Ids only, not records: memory stays small next to the log.
+    const held = new Set<string>();
+    for await (const r of readDeliveries(this.where)) held.add(r.deliveryId);
+    const result: ImportResult = { added: 0, duplicates: 0 };
+    for await (const record of readJsonlLines(file, stats)) {
+      if (held.has(record.deliveryId)) {
+        result.duplicates++;
+        continue;
+      }
+      held.add(record.deliveryId);
+      await this.log.append(record);
+      result.added++;
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.log.close();
+  }
+}
