@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -141,6 +141,63 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
     const back = await runCli(['logs', 'import', exported], { cwd: other });
     expect(back.code, back.stderr).toBe(0);
     expect(readFileSync(path.join(other, '.mes-webhooks', 'deliveries.jsonl')).equals(original)).toBe(true);
+  }, 60_000);
+
+  it('send, scenario and retry write to the database; export --har reads it; bad import lines are skipped', async () => {
+    const db = await server.createDatabase('commands');
+    const receiver = await startReceiver();
+    try {
+      const sent = await runCli(['send', 'work_order.created', '--to', receiver.url, '--log-url', db]);
+      expect(sent.code, sent.stderr).toBe(0);
+      const retried = await runCli([
+        'retry',
+        'work_order.created',
+        '--to',
+        receiver.url,
+        '--max-attempts',
+        '1',
+        '--log-url',
+        db,
+      ]);
+      expect(retried.code, retried.stderr).toBe(0);
+      const scenario = await runCli([
+        'scenario',
+        'work-order-lifecycle',
+        '--to',
+        receiver.url,
+        '--log-url',
+        db,
+      ]);
+      expect(scenario.code, scenario.stderr).toBe(0);
+      const logs = await runCli(['logs', '--json', '--direction', 'sent', '--limit', '0', '--log-url', db]);
+      const sentCount = logs.stdout.trim().split('\n').length;
+      expect(sentCount).toBe(receiver.received.length);
+      expect(sentCount).toBeGreaterThan(2);
+
+      const home = tempDir();
+      const har = await runCli(['logs', 'export', '--har', 'out.har', '--log-url', db], { cwd: home });
+      expect(har.code, har.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(home, 'out.har'), 'utf8')).log.entries).toHaveLength(
+        sentCount,
+      );
+
+      const hostile = path.join(home, 'hostile.jsonl');
+      writeFileSync(
+        hostile,
+        [
+          'not json',
+          '{"deliveryId":"dlv_x"}',
+          '{"v":1,"deliveryId":"dlv_y","direction":"sent","kind":"send","at":"yesterday","provider":null,"event":null,"eventId":null,"scheme":null,"attempt":1,"groupId":"dlv_y","request":{"method":"POST","url":"/","headers":{},"body":"","bodyEncoding":"utf8"},"status":null,"ok":false,"durationMs":0}',
+          '',
+        ].join('\n'),
+      );
+      const imported = await runCli(['logs', 'import', hostile, '--log-url', db]);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stderr).toMatch(/Skipped 3 unreadable lines/);
+      expect(imported.stderr).toMatch(/Imported 0 deliveries/);
+    } finally {
+      await receiver.close();
+    }
   }, 60_000);
 
   it('a wrong password or database is a clear error at start, exit 2', async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { DeliveryRecord, RecordedBody } from '../core/delivery.js';
-import { UsageError } from '../core/errors.js';
+import { FailureError, UsageError } from '../core/errors.js';
 import { matcher, type LogFilter } from '../core/query.js';
 import type { ReadStats } from './log.js';
 import type { DeliveryStore, ImportResult } from './store.js';
@@ -304,7 +304,12 @@ export class PgStore implements DeliveryStore {
       if (batch.length === 0) return;
       // Ids repeated inside one batch would make one INSERT touch a row twice.
       const unique = [...new Map(batch.map((r) => [r.deliveryId, r])).values()];
-      const added = await this.insert(unique);
+      const added = await this.insert(unique).catch((error: unknown) => {
+        throw new FailureError(
+          `the import stopped after ${result.added} deliveries: ${describePgError(error)}`,
+          'run it again: deliveries already imported are left as they are',
+        );
+      });
       result.added += added;
       result.duplicates += batch.length - added;
       batch = [];

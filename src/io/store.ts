@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { DeliveryRecord } from '../core/delivery.js';
+import type { DeliveryRecord, RecordedBody } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { lineContains, matcher, prefilterFor, type LogFilter } from '../core/query.js';
 import type { Context } from '../ui/context.js';
@@ -64,6 +64,36 @@ export async function openStore(ctx: Pick<Context, 'env' | 'cwd'>): Promise<Deli
   return openPgStore(url);
 }
 
+const isBody = (b: unknown) =>
+  typeof b === 'object' &&
+  b !== null &&
+  typeof (b as RecordedBody).body === 'string' &&
+  ((b as RecordedBody).bodyEncoding === 'utf8' || (b as RecordedBody).bodyEncoding === 'base64');
+
+/** A record with the fields a store indexes, of the right types: anything else is not imported. */
+export function isStorable(r: unknown): r is DeliveryRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const d = r as DeliveryRecord;
+  const optionalText = (v: unknown) => v === null || typeof v === 'string';
+  return (
+    typeof d.deliveryId === 'string' &&
+    d.deliveryId !== '' &&
+    typeof d.groupId === 'string' &&
+    typeof d.at === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T/.test(d.at) &&
+    !Number.isNaN(Date.parse(d.at)) &&
+    (d.direction === 'sent' || d.direction === 'received') &&
+    typeof d.kind === 'string' &&
+    optionalText(d.provider) &&
+    optionalText(d.event) &&
+    optionalText(d.eventId) &&
+    (d.status === null || Number.isInteger(d.status)) &&
+    typeof d.ok === 'boolean' &&
+    isBody(d.request) &&
+    (d.response === undefined || isBody(d.response))
+  );
+}
+
 /** Streams the records of a JSONL file with the exact text of each line, skipping unreadable lines. */
 export async function* readJsonlLines(
   file: string,
@@ -83,8 +113,8 @@ export async function* readJsonlLines(
     if (line.trim() === '') continue;
     try {
       const record = JSON.parse(line);
-      if (typeof record === 'object' && record !== null && typeof record.deliveryId === 'string') {
-        yield record as DeliveryRecord;
+      if (isStorable(record)) {
+        yield record;
         continue;
       }
     } catch {
@@ -152,15 +182,22 @@ export class FileStore implements DeliveryStore {
     const held = new Set<string>();
     for await (const r of readDeliveries(this.where)) held.add(r.deliveryId);
     const result: ImportResult = { added: 0, duplicates: 0 };
+    // Appends queue and go out in large writes; waiting every thousand keeps memory bounded.
+    let pending: Promise<void>[] = [];
     for await (const record of readJsonlLines(file, stats)) {
       if (held.has(record.deliveryId)) {
         result.duplicates++;
         continue;
       }
       held.add(record.deliveryId);
-      await this.log.append(record);
+      pending.push(this.log.append(record));
       result.added++;
+      if (pending.length === 1000) {
+        await Promise.all(pending);
+        pending = [];
+      }
     }
+    await Promise.all(pending);
     return result;
   }
 
