@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli.js';
 import { startPostgres, type PgServer } from './helpers/postgres.js';
@@ -128,6 +129,23 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
     const imported = await runCli(['logs', 'import', file, '--log-url', db]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/Imported 2 deliveries/);
+    // The table holds the exact body bytes, and its rows cannot be changed.
+    const client = new pg.Client({ connectionString: db });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ request_body: Buffer }>(
+        'SELECT request_body FROM mes_webhooks_deliveries ORDER BY seq',
+      );
+      expect(rows.map((r) => r.request_body.toString('hex'))).toEqual([
+        Buffer.from('{"event":"work_order.created","note":"héllo"}').toString('hex'),
+        '7bfffe7d',
+      ]);
+      await expect(client.query('UPDATE mes_webhooks_deliveries SET ok = true')).rejects.toThrow(
+        /append-only/,
+      );
+    } finally {
+      await client.end();
+    }
     const again = await runCli(['logs', 'import', file, '--log-url', db]);
     expect(again.stderr).toMatch(/Imported 0 deliveries.*2 already there/);
 

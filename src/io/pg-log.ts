@@ -242,7 +242,9 @@ export async function openPgStore(url: string): Promise<PgStore> {
   // An idle connection dropped by the server must not end the process; the next query reconnects.
   pool.on('error', () => {});
   try {
-    await pool.query(SCHEMA);
+    // The DDL only when the table is missing: replacing its trigger would briefly hold up writers.
+    const { rows } = await pool.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [TABLE]);
+    if (rows[0]?.t == null) await pool.query(SCHEMA);
   } catch (error) {
     await pool.end().catch(() => {});
     throw new UsageError(
