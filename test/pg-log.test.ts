@@ -264,5 +264,19 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
     } finally {
       await a.cli.stop();
     }
+
+    // A sender whose log goes away mid-run: a warning, the run itself unaffected.
+    const receiver = await startReceiver(async () => {
+      await server.stop();
+      return { status: 200, body: '{"ok":true}' };
+    });
+    try {
+      const sent = await runCli(['send', 'work_order.created', '--to', receiver.url, '--log-url', db]);
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(sent.stderr).toMatch(/Warning: could not write the delivery log/);
+    } finally {
+      await receiver.close();
+      await server.start();
+    }
   }, 90_000);
 });

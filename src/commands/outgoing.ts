@@ -3,7 +3,7 @@ import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../cor
 import type { SchemeId } from '../core/schemes/index.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import type { DeliveryStore } from '../io/store.js';
+import { warnUnstored, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
@@ -85,8 +85,9 @@ export async function startLocalReceiver(
     runtime: ctx.runtime,
     token: newToken(),
   });
+  const unstored = warnUnstored(ctx);
   listener.on('record', (record) => {
-    void log?.append(record);
+    void log?.append(record).catch(unstored);
   });
   await listener.start();
   ctx.err(

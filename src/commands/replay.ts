@@ -5,7 +5,7 @@ import { runPool } from '../core/pool.js';
 import { resignDelivery } from '../core/redeliver.js';
 import { createDispatcher } from '../io/http.js';
 import type { ReadStats } from '../io/log.js';
-import { openStore, type DeliveryStore } from '../io/store.js';
+import { openStore, warnUnstored, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { checkedUrl, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
@@ -160,6 +160,7 @@ async function replay(
   }
 
   const log = options.log ? store : undefined;
+  const unstored = warnUnstored(ctx);
   const dispatcher = createDispatcher(options.concurrency);
   let failed = 0;
   try {
@@ -183,7 +184,7 @@ async function replay(
         { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
       );
       if (!record.ok) failed++;
-      void log?.append(record);
+      void log?.append(record).catch(unstored);
       if (options.json) ctx.out(JSON.stringify({ ...sentJson(record), replayOf: original.deliveryId }));
       else ctx.out(`${renderSent(ctx.color, record)}  ${ctx.color.dim(`replay of ${original.deliveryId}`)}`);
     });

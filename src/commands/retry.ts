@@ -9,7 +9,7 @@ import { STANDARD_SCHEDULE, SECOND_MS } from '../core/providers/index.js';
 import { resignDelivery, type Redelivery } from '../core/redeliver.js';
 import { formatDuration, parseDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
-import { openStore } from '../io/store.js';
+import { openStore, warnUnstored } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
@@ -122,6 +122,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
   }
   if (!options.json) ctx.err(c.bold(`${header} · speed ×${options.speed} → ${target}`));
   const log = options.log ? await openStore(ctx) : undefined;
+  const unstored = warnUnstored(ctx);
   const dispatcher = createDispatcher(1);
   const records: DeliveryRecord[] = [];
 
@@ -216,7 +217,7 @@ export async function retryCommand(ctx: Context, eventName: string, raw: unknown
           { runtime: ctx.runtime, timeoutMs: deadlineMs + 50, dispatcher },
         );
         records.push(record);
-        void log?.append(record);
+        void log?.append(record).catch(unstored);
         return {
           status: record.status,
           durationMs: record.durationMs,

@@ -4,7 +4,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
-import { openStore } from '../io/store.js';
+import { openStore, warnUnstored } from '../io/store.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
 import { configFolders, resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
@@ -67,6 +67,7 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
   const plan = planDeliveries(built, { shuffle: options.shuffle, duplicate: options.duplicate }, random);
 
   const log = options.log ? await openStore(ctx) : undefined;
+  const unstored = warnUnstored(ctx);
   const targets = built.map((b) => resolveTarget(options.to, ctx.env, ctx.config, b.def.name));
   const local = targets.includes(undefined) ? await startLocalReceiver(ctx, settings.secret, log) : undefined;
   const dispatcher = createDispatcher(1);
@@ -86,7 +87,7 @@ export async function scenarioCommand(ctx: Context, name: string | undefined, ra
         timeoutMs: options.timeout,
         dispatcher,
       });
-      void log?.append(record);
+      void log?.append(record).catch(unstored);
       if (!record.ok) failed++;
       if (options.json)
         ctx.out(

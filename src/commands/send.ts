@@ -5,7 +5,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
-import { openStore } from '../io/store.js';
+import { openStore, warnUnstored } from '../io/store.js';
 import { resolveTarget } from '../io/settings.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -58,6 +58,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const log = options.log ? await openStore(ctx) : undefined;
+  const unstored = warnUnstored(ctx);
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
   const targets = new Map(defs.map((def) => [def, resolveTarget(options.to, ctx.env, ctx.config, def.name)]));
   const local = [...targets.values()].includes(undefined)
@@ -84,7 +85,7 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
       timeoutMs: options.timeout,
       dispatcher,
     });
-    void log?.append(record);
+    void log?.append(record).catch(unstored);
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);

@@ -51,6 +51,19 @@ export function logUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url ? url : undefined;
 }
 
+/**
+ * For appends nobody waits on: a record that could not be stored (the database went away) is a
+ * warning on stderr, once, not an unhandled rejection that ends the run.
+ */
+export function warnUnstored(ctx: Pick<Context, 'err' | 'color'>): (error: Error) => void {
+  let warned = false;
+  return (error) => {
+    if (warned) return;
+    warned = true;
+    ctx.err(ctx.color.yellow(`Warning: could not write the delivery log: ${error.message}`));
+  };
+}
+
 /** Opens the store the user chose; the database client is loaded only when a URL is given. */
 export async function openStore(ctx: Pick<Context, 'env' | 'cwd'>): Promise<DeliveryStore> {
   const url = logUrl(ctx.env);
