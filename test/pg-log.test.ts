@@ -218,6 +218,40 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
     }
   }, 60_000);
 
+  it('lists and exports a history of several pages whole and in order', async () => {
+    const db = await server.createDatabase('pages');
+    const home = tempDir();
+    const lines = Array.from({ length: 1234 }, (_, i) =>
+      JSON.stringify({
+        v: 1,
+        deliveryId: `dlv_page${String(i).padStart(5, '0')}`,
+        direction: 'received',
+        kind: 'receive',
+        at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString(),
+        provider: 'mes',
+        event: 'work_order.created',
+        eventId: null,
+        scheme: null,
+        attempt: 1,
+        groupId: `dlv_page${i}`,
+        request: { method: 'POST', url: '/', headers: {}, body: `{"n":${i}}`, bodyEncoding: 'utf8' },
+        status: 200,
+        ok: true,
+        durationMs: 1,
+      }),
+    );
+    const file = path.join(home, 'many.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await runCli(['logs', 'import', file, '--log-url', db])).code).toBe(0);
+    const listed = await runCli(['logs', '--json', '--limit', '0', '--log-url', db]);
+    const order = ids(listed.stdout).map((r) => r.deliveryId);
+    expect(order).toHaveLength(1234);
+    expect(order).toEqual([...order].sort().reverse());
+    const out = path.join(home, 'back.jsonl');
+    expect((await runCli(['logs', 'export', '--jsonl', out, '--log-url', db])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`${lines.join('\n')}\n`);
+  }, 60_000);
+
   it('a wrong password or database is a clear error at start, exit 2', async () => {
     const wrong = server.url('postgres', 'not-the-password');
     const logs = await runCli(['logs', '--log-url', wrong]);

@@ -104,7 +104,7 @@ export class PgStore implements DeliveryStore {
       const { rows } = await this.pool.query<Row>(
         `SELECT seq::text AS seq, record, request_body, response_body FROM ${TABLE}
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY seq ${newest ? 'DESC' : 'ASC'} LIMIT ${PAGE_ROWS}`,
+         ORDER BY ${TABLE}.seq ${newest ? 'DESC' : 'ASC'} LIMIT ${PAGE_ROWS}`,
         params,
       );
       for (const row of rows) {
