@@ -65,10 +65,20 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
       expect(show.code).toBe(0);
       expect(JSON.parse(show.stdout).request.body).toBe('{"event":"work_order.created","id":"two"}');
 
-      // replay picks from the shared history, exact bytes.
+      // replay picks from the shared history, exact bytes (--last counts received ones with --direction).
       const receiver = await startReceiver();
       try {
-        const replay = await runCli(['replay', '--last', '2', '--to', receiver.url, '--log-url', db]);
+        const replay = await runCli([
+          'replay',
+          '--last',
+          '2',
+          '--direction',
+          'received',
+          '--to',
+          receiver.url,
+          '--log-url',
+          db,
+        ]);
         expect(replay.code, replay.stderr).toBe(0);
         expect(receiver.received.map((r) => r.body.toString())).toEqual([
           '{"event":"work_order.created","id":"two"}',
@@ -282,13 +292,13 @@ describe('a delivery history in PostgreSQL, shared by several processes', () => 
       const refused = await post(a.url, '{"event":"work_order.created","n":"down"}');
       expect(refused.status).toBe(503);
       expect(refused.json.error).toMatch(/not stored/);
-      await a.cli.waitFor(/delivery database .* is unavailable/);
+      await a.cli.waitFor(/could not write the delivery log postgres:.*answered 503/);
 
       await server.start();
       const back = await post(a.url, '{"event":"work_order.created","n":"back"}');
       expect(back.status).toBe(200);
       acknowledged.push(back.json.deliveryId!);
-      await a.cli.waitFor(/database is back/);
+      await a.cli.waitFor(/delivery log postgres:.* can be written again/);
 
       const logs = await runCli(['logs', '--json', '--limit', '0', '--log-url', db]);
       const stored = new Set(ids(logs.stdout).map((r) => r.deliveryId));
