@@ -6,7 +6,7 @@ import { systemRuntime } from '../src/io/runtime.js';
 import { logSink } from '../src/pipeline/sinks/log.js';
 import { DeliveryStream, type StreamEvent } from '../src/pipeline/stream.js';
 import { createListener, type Listener } from '../src/server/listener.js';
-import { tempDir } from './helpers/cli.js';
+import { runCli, tempDir } from './helpers/cli.js';
 
 /** A log whose folder is a plain file: every write fails. */
 function unwritableStore(): FileStore {
@@ -65,5 +65,32 @@ describe('the log sink writes through the store', () => {
       await expect(stream.emit({ type: 'delivery', record: record as never })).resolves.toBeUndefined();
     expect(warnings).toHaveLength(1);
     await stream.close();
+  });
+});
+
+describe('the log URL at the CLI edge', () => {
+  it('logs clear refuses a database and leaves the file log; export needs --har or --jsonl', async () => {
+    const cwd = tempDir();
+    const home = path.join(cwd, 'home');
+    const sent = await runCli(['send', 'work_order.created', '--to', 'http://127.0.0.1:1/'], {
+      cwd,
+      env: { MES_WEBHOOKS_HOME: home },
+    });
+    expect(sent.stderr).toMatch(/nothing is listening/);
+    // Nothing is connected to: the refusal comes first.
+    const cleared = await runCli(['logs', 'clear', '--yes', '--log-url', 'postgres://u:pw@127.0.0.1:1/db'], {
+      cwd,
+      env: { MES_WEBHOOKS_HOME: home },
+    });
+    expect(cleared.code).toBe(2);
+    expect(cleared.stderr).toMatch(/append-only/);
+    const listed = await runCli(['logs', '--json'], { cwd, env: { MES_WEBHOOKS_HOME: home } });
+    expect(listed.stdout.trim().split('\n')).toHaveLength(1);
+    const neither = await runCli(['logs', 'export'], { cwd, env: { MES_WEBHOOKS_HOME: home } });
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/--har or --jsonl/);
+    const bad = await runCli(['logs', '--log-url', 'mysql://x/y'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/must start with postgres:\/\//);
   });
 });
