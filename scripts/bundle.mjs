@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // ws loads these optional native helpers when present; without them it uses plain JavaScript.
-  external: ['bufferutil', 'utf-8-validate'],
+  external: ['bufferutil', 'utf-8-validate', 'pg', 'pg-native'],
   // Bundled CommonJS packages (commander, undici, ws) call require for Node's own modules.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

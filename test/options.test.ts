@@ -235,6 +235,14 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
     ['logs', 'export', '--har', '-', '--since', '1d'],
     { command: 'export', args: [], options: { har: '-', since: '1d', failed: false } },
   ],
+  [
+    ['logs', 'export', '--jsonl', 'h.jsonl', '--log-url', 'postgres://db/x'],
+    { command: 'export', args: [], options: { jsonl: 'h.jsonl', logUrl: 'postgres://db/x', failed: false } },
+  ],
+  [
+    ['logs', 'import', 'h.jsonl', '--log-url', 'postgres://db/x'],
+    { command: 'import', args: ['h.jsonl'], options: { logUrl: 'postgres://db/x' } },
+  ],
   [['logs', 'clear', '-y'], { command: 'clear', args: [], options: { yes: true } }],
   [
     ['replay', '--last', '3', '--resign', '--dry-run'],
@@ -308,5 +316,7 @@ describe('start-up', () => {
       [],
     );
     expect(graph.some((m) => m.endsWith('/commands/send/options.ts'))).toBe(true);
+    // The database client loads only when a log URL is given.
+    expect(graph.filter((m) => m === 'pg' || m.endsWith('/io/pg-log.ts'))).toEqual([]);
   });
 });

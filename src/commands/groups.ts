@@ -21,6 +21,15 @@ export const noLogOption = (help = 'do not write the delivery log') => ({
   log: flag('--no-log', help, (p) => p.z.boolean().default(true)),
 });
 
+/** Every command that reads or writes the delivery log can keep it in a shared database. */
+export const logUrlOption = {
+  logUrl: flag(
+    '--log-url <url>',
+    'keep the delivery log in PostgreSQL, shared by a team (default: MES_WEBHOOKS_LOG_URL, else the JSONL file)',
+    (p) => p.z.string().min(1).optional(),
+  ),
+};
+
 export const secretOption = (what = 'signing secret') => ({
   secret: flag('--secret <secret>', `${what} (${SECRET_SOURCES})`, (p) => p.z.string().min(1).optional()),
 });

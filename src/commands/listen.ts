@@ -1,19 +1,22 @@
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
-import { logPath } from '../io/log.js';
 import { registryOf, resolveSecret } from '../io/settings.js';
+import { openStore } from '../io/store.js';
 import { openStream } from '../pipeline/wire.js';
 import { createListener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
+import { relayOthers } from './listen-store.js';
 import type { listenOptions } from './listen/options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function listenCommand(ctx: Context, options: OptionsOf<typeof listenOptions>): Promise<number> {
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
-  const stream = openStream(ctx, { json: options.json, log: options.log });
+  const store = options.log ? await openStore(ctx, options.logUrl) : undefined;
+  // Each delivery is answered once its record is durable, and 503 while the log cannot be written.
+  const stream = await openStream(ctx, { json: options.json, log: options.log, store, acknowledge: true });
   const listener = createListener({
     host: options.host,
     port: options.port,
@@ -46,6 +49,9 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
   try {
     await listener.start();
   } catch (error) {
+    // A database connection must not keep the process alive after the usage error.
+    await stream.close();
+    await store?.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
       throw new UsageError(
@@ -79,15 +85,17 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
       `Verifying with ${describeSecret(source)}${options.strict ? '; answering 401 to bad signatures' : ''}.`,
     ),
   );
-  ctx.err(
-    c.dim(
-      `${options.log ? `Logging deliveries to ${logPath(ctx.env, ctx.cwd)}. ` : ''}Press Ctrl-C to stop.`,
-    ),
-  );
+  ctx.err(c.dim(`${store ? `Logging deliveries to ${store.where}. ` : ''}Press Ctrl-C to stop.`));
+  // A shared database: deliveries other listeners stored appear on this one's feed and inspector.
+  const relaying = new AbortController();
+  const relay = store?.shared ? relayOthers(ctx, store, listener, relaying.signal) : undefined;
 
   await ctx.waitForStop();
+  relaying.abort();
+  await relay;
   await listener.close();
   if (!options.json) await stream.emit({ type: 'summary', of: 'listen', total, verdicts });
   await stream.close();
+  await store?.close();
   return 0;
 }

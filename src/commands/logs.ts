@@ -6,15 +6,9 @@ import type { DeliveryRecord } from '../core/delivery.js';
 import { deliveryJson, logRecord } from '../core/delivery-json.js';
 import { UsageError } from '../core/errors.js';
 import { HAR_HEAD, HAR_TAIL, harEntry } from '../core/har.js';
-import { lineContains, matcher, parseSince, prefilterFor, type LogFilter } from '../core/query.js';
-import {
-  followDeliveries,
-  logPath,
-  logSize,
-  readDeliveries,
-  readDeliveriesNewestFirst,
-  type ReadStats,
-} from '../io/log.js';
+import { matcher, parseSince, type LogFilter } from '../core/query.js';
+import { logPath, logSize, type ReadStats } from '../io/log.js';
+import { logUrl, openStore, type DeliveryStore } from '../io/store.js';
 import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
@@ -29,7 +23,6 @@ import type {
 
 const DEFAULT_TABLE_LIMIT = 50;
 const DEFAULT_FOLLOW_BACKLOG = 10;
-const FOLLOW_POLL_MS = 200;
 
 export function toFilter(
   ctx: Context,
@@ -65,24 +58,37 @@ export function reportSkipped(ctx: Context, stats: ReadStats): void {
 }
 
 export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsListOptions>): Promise<number> {
-  const file = logPath(ctx.env, ctx.cwd);
-  const matches = matcher(toFilter(ctx, options));
+  const filter = toFilter(ctx, options);
   const print = (r: DeliveryRecord) =>
     ctx.stream(options.json ? JSON.stringify(deliveryJson(r)) : renderLogRow(ctx.color, deliveryJson(r)));
   const stats: ReadStats = { skipped: 0 };
+  const store = await openStore(ctx, options.logUrl);
+  try {
+    if (options.follow)
+      return await follow(ctx, store, filter, print, options.limit ?? DEFAULT_FOLLOW_BACKLOG);
+    return await list(ctx, store, filter, print, options, stats);
+  } finally {
+    await store.close();
+  }
+}
 
-  if (options.follow) return follow(ctx, file, matches, print, options.limit ?? DEFAULT_FOLLOW_BACKLOG);
-
+async function list(
+  ctx: Context,
+  store: DeliveryStore,
+  filter: LogFilter,
+  print: (r: DeliveryRecord) => Promise<void>,
+  options: { limit?: number; json: boolean },
+  stats: ReadStats,
+): Promise<number> {
   const limit = options.limit ?? (options.json ? 0 : DEFAULT_TABLE_LIMIT);
   let shown = 0;
-  for await (const record of readDeliveriesNewestFirst(file, stats, prefilterFor(options.event))) {
-    if (!matches(record)) continue;
+  for await (const record of store.newestFirst(filter, stats)) {
     await print(record);
     if (++shown === limit) break;
   }
   reportSkipped(ctx, stats);
   if (!options.json) {
-    if (shown === 0) ctx.err(ctx.color.dim(`No deliveries match in ${file}.`));
+    if (shown === 0) ctx.err(ctx.color.dim(`No deliveries match in ${store.where}.`));
     else if (shown === limit)
       ctx.err(ctx.color.dim(`The newest ${shown} shown; --limit N for more, --limit 0 for all.`));
   }
@@ -91,47 +97,37 @@ export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsLi
 
 async function follow(
   ctx: Context,
-  file: string,
-  matches: (r: DeliveryRecord) => boolean,
+  store: DeliveryStore,
+  filter: LogFilter,
   print: (r: DeliveryRecord) => Promise<void>,
   backlog: number,
 ): Promise<number> {
-  const start = await logSize(file);
+  const matches = matcher(filter);
+  const stop = new AbortController();
+  // Following starts before the backlog is read, so nothing written in between is missed.
+  const following = await store.follow(stop.signal, ctx.runtime.sleep);
   const recent: DeliveryRecord[] = [];
   if (backlog > 0) {
-    for await (const record of readDeliveriesNewestFirst(file)) {
-      if (!matches(record)) continue;
+    for await (const record of store.newestFirst(filter)) {
       recent.push(record);
       if (recent.length === backlog) break;
     }
   }
   for (const record of recent.reverse()) await print(record);
-  ctx.err(ctx.color.dim(`Following ${file}. Press Ctrl-C to stop.`));
-  const stop = new AbortController();
+  ctx.err(ctx.color.dim(`Following ${store.where}. Press Ctrl-C to stop.`));
   void ctx.waitForStop().then(() => stop.abort());
-  for await (const record of followDeliveries(file, start, stop.signal, FOLLOW_POLL_MS, ctx.runtime.sleep))
-    if (matches(record)) await print(record);
+  for await (const record of following) if (matches(record)) await print(record);
   return 0;
 }
 
-/** Every record of one delivery: its attempts, forwards and replays share a group id. */
 /**
- * One delivery and every record of its group (attempts, forwards and replays share a group id).
- * Two streaming passes, the first from the newest end where recent ids are found at once, so
+ * One delivery and every record of its group (attempts, forwards and replays share a group id):
  * memory holds one group, not the log.
  */
-async function findWithChain(file: string, deliveryId: string, stats?: ReadStats) {
-  let record: DeliveryRecord | undefined;
-  for await (const r of readDeliveriesNewestFirst(file, undefined, lineContains([deliveryId]))) {
-    if (r.deliveryId === deliveryId) {
-      record = r;
-      break;
-    }
-  }
+async function findWithChain(store: DeliveryStore, deliveryId: string, stats?: ReadStats) {
+  const record = (await store.find([deliveryId])).get(deliveryId);
   if (!record) return undefined;
-  const chain: DeliveryRecord[] = [];
-  for await (const r of readDeliveries(file, stats)) if (r.groupId === record.groupId) chain.push(r);
-  return { record, chain };
+  return { record, chain: await store.group(record.groupId, stats) };
 }
 
 export async function logsShowCommand(
@@ -139,12 +135,15 @@ export async function logsShowCommand(
   deliveryId: string,
   options: OptionsOf<typeof logsShowOptions>,
 ): Promise<number> {
-  const file = logPath(ctx.env, ctx.cwd);
+  const store = await openStore(ctx, options.logUrl);
   const stats: ReadStats = { skipped: 0 };
-  const found = await findWithChain(file, deliveryId, stats);
+  const found = await findWithChain(store, deliveryId, stats).finally(() => store.close());
   reportSkipped(ctx, stats);
   if (!found)
-    throw new UsageError(`no delivery ${deliveryId} in ${file}`, 'run `mes-webhooks logs` to see the ids');
+    throw new UsageError(
+      `no delivery ${deliveryId} in ${store.where}`,
+      'run `mes-webhooks logs` to see the ids',
+    );
   if (options.json)
     ctx.out(JSON.stringify({ ...logRecord(found.record), chain: found.chain.map(deliveryJson) }));
   else for (const line of renderShow(ctx.color, found.record, found.chain)) ctx.out(line);
@@ -155,11 +154,29 @@ export async function logsExportCommand(
   ctx: Context,
   options: OptionsOf<typeof logsExportOptions>,
 ): Promise<number> {
-  const file = logPath(ctx.env, ctx.cwd);
-  const matches = matcher(toFilter(ctx, options));
+  if ((options.har === undefined) === (options.jsonl === undefined))
+    throw new UsageError('name the file to write with --har or --jsonl (one of them)');
+  const store = await openStore(ctx, options.logUrl);
+  try {
+    if (options.jsonl !== undefined) {
+      const { exportJsonl } = await import('./logs-move.js');
+      return await exportJsonl(ctx, store, toFilter(ctx, options), options.jsonl);
+    }
+    return await exportHar(ctx, store, toFilter(ctx, options), options.har!);
+  } finally {
+    await store.close();
+  }
+}
+
+async function exportHar(
+  ctx: Context,
+  store: DeliveryStore,
+  filter: LogFilter,
+  har: string,
+): Promise<number> {
   // `-` is stdout, so the HAR can be piped.
-  const toStdout = options.har === '-';
-  const target = toStdout ? 'stdout' : path.resolve(ctx.cwd, options.har);
+  const toStdout = har === '-';
+  const target = toStdout ? 'stdout' : path.resolve(ctx.cwd, har);
   const out = toStdout ? undefined : createWriteStream(target, { mode: 0o600 });
   if (out)
     await once(out, 'open').catch((error: Error) => {
@@ -173,8 +190,7 @@ export async function logsExportCommand(
   const stats: ReadStats = { skipped: 0 };
   let count = 0;
   await write(HAR_HEAD(VERSION));
-  for await (const record of readDeliveries(file, stats)) {
-    if (!matches(record)) continue;
+  for await (const record of store.oldestFirst(filter, stats)) {
     await write(`${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(record))}`);
   }
   await write(HAR_TAIL);
@@ -193,6 +209,11 @@ export async function logsClearCommand(
   ctx: Context,
   options: OptionsOf<typeof logsClearOptions>,
 ): Promise<number> {
+  if (logUrl(ctx.env, options.logUrl))
+    throw new UsageError(
+      'the shared delivery history in the database is append-only; logs clear empties only the file log',
+      'unset --log-url / MES_WEBHOOKS_LOG_URL to clear the file log',
+    );
   const file = logPath(ctx.env, ctx.cwd);
   const size = await logSize(file);
   if (size === 0) {

@@ -1,10 +1,10 @@
 import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
-import { matcher } from '../core/query.js';
 import { resignDelivery } from '../core/redeliver.js';
 import { createDispatcher } from '../io/http.js';
-import { logPath, readDeliveries, readDeliveriesNewestFirst, type ReadStats } from '../io/log.js';
+import type { ReadStats } from '../io/log.js';
+import { openStore, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
 import { forwardableHeaders } from '../server/forward.js';
@@ -19,19 +19,19 @@ type Options = OptionsOf<typeof replayOptions>;
 
 async function select(
   ctx: Context,
-  file: string,
+  store: DeliveryStore,
   ids: string[],
   options: Options,
   stats: ReadStats,
 ): Promise<DeliveryRecord[]> {
   if (ids.length > 0) {
-    const wanted = new Set(ids);
-    const found = new Map<string, DeliveryRecord>();
-    for await (const r of readDeliveries(file, stats))
-      if (wanted.has(r.deliveryId)) found.set(r.deliveryId, r);
+    const found = await store.find(ids, stats);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0)
-      throw new UsageError(`no ${missing.join(', ')} in ${file}`, 'run `mes-webhooks logs` to see the ids');
+      throw new UsageError(
+        `no ${missing.join(', ')} in ${store.where}`,
+        'run `mes-webhooks logs` to see the ids',
+      );
     return ids.map((id) => found.get(id)!);
   }
   if (
@@ -47,21 +47,21 @@ async function select(
       'e.g. mes-webhooks replay --failed --to http://localhost:3000/webhooks',
     );
   }
-  const matches = matcher({ ...toFilter(ctx, options), originalsOnly: true });
+  const filter = { ...toFilter(ctx, options), originalsOnly: true };
   if (options.last !== undefined) {
     // The last N deliveries made, each once: not what was received, not earlier replays or retries.
     const made = (r: DeliveryRecord) =>
       options.direction === 'received' ? r.kind === 'receive' : r.kind === 'send';
     const newest: DeliveryRecord[] = [];
-    for await (const r of readDeliveriesNewestFirst(file, stats)) {
-      if (!matches(r) || !made(r)) continue;
+    for await (const r of store.newestFirst(filter, stats)) {
+      if (!made(r)) continue;
       newest.push(r);
       if (newest.length === options.last) break;
     }
     return newest.reverse();
   }
   const picked: DeliveryRecord[] = [];
-  for await (const r of readDeliveries(file, stats)) if (matches(r)) picked.push(r);
+  for await (const r of store.oldestFirst(filter, stats)) picked.push(r);
   return picked;
 }
 
@@ -76,15 +76,32 @@ const NO_TARGET = 'it was received, not sent, so it has no target of its own; pa
 
 export async function replayCommand(ctx: Context, ids: string[], options: Options): Promise<number> {
   const to = options.to === undefined ? undefined : checkedUrl(options.to);
-  const file = logPath(ctx.env, ctx.cwd);
+  const store = await openStore(ctx, options.logUrl);
   const stats: ReadStats = { skipped: 0 };
-  const records = await select(ctx, file, ids, options, stats);
+  try {
+    return await replay(ctx, store, ids, options, to, stats);
+  } finally {
+    // After the stream: its log sink has written the replays' records.
+    await store.close();
+  }
+}
+
+async function replay(
+  ctx: Context,
+  store: DeliveryStore,
+  ids: string[],
+  options: Options,
+  to: string | undefined,
+  stats: ReadStats,
+): Promise<number> {
+  const records = await select(ctx, store, ids, options, stats);
   reportSkipped(ctx, stats);
   if (records.length === 0) {
     ctx.err('No deliveries match; nothing to replay.');
     return 0;
   }
-  const stream = openStream(ctx, { json: options.json, log: options.log && !options.dryRun });
+  // The replays are written to the store they were picked from.
+  const stream = await openStream(ctx, { json: options.json, log: options.log && !options.dryRun, store });
   const plans: { original: DeliveryRecord; url: string; body: Buffer; headers: Record<string, string> }[] =
     [];
   let skipped = 0;

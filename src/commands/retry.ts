@@ -123,7 +123,7 @@ export async function retryCommand(
       ),
     );
   }
-  const stream = openStream(ctx, { json: options.json, log: options.log });
+  const stream = await openStream(ctx, { json: options.json, log: options.log, logUrl: options.logUrl });
   const interrupt = watchInterrupt(ctx);
   const dispatcher = createDispatcher(1);
   const records: DeliveryRecord[] = [];

@@ -56,7 +56,7 @@ export async function scenarioCommand(
   }));
   const plan = planDeliveries(built, { shuffle: options.shuffle, duplicate: options.duplicate }, random);
 
-  const stream = openStream(ctx, { json: options.json, log: options.log });
+  const stream = await openStream(ctx, { json: options.json, log: options.log, logUrl: options.logUrl });
   const targets = built.map((b) => resolveTarget(options.to, ctx.env, ctx.config, b.def.name));
   const local = targets.includes(undefined)
     ? await startLocalReceiver(ctx, settings.secret, stream)

@@ -34,9 +34,10 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const total = defs.length * options.count;
-  const stream = openStream(ctx, {
+  const stream = await openStream(ctx, {
     json: options.json,
     log: options.log,
+    logUrl: options.logUrl,
     compactTotal: total > 1 && options.count > 1 ? total : undefined,
   });
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.

@@ -57,7 +57,8 @@ export type StreamEvent =
 /**
  * A subscriber. A sink that returns a promise holds the producer until it settles: the log does,
  * so a delivery is answered or counted only once its record is written; the NDJSON writer does
- * while stdout is full. A sink handles its own failures; it never throws into a producer.
+ * while stdout is full. A sink handles its own failures; it never throws into a producer, except
+ * the log in a producer that acknowledges deliveries: its rejection means "answer 503".
  */
 export interface Sink {
   accept(event: StreamEvent): void | Promise<void>;

@@ -156,7 +156,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const original = this.history.get(deliveryId);
     if (!original || !this.options.forwardTo) return undefined;
     const record = await forwardDelivery(original, this.options.forwardTo, this.forwardOptions());
-    await this.stream.emit({ type: 'delivery', record, role: 'resent' });
+    // Sent either way; the log sink has warned if its record could not be written.
+    await this.stream.emit({ type: 'delivery', record, role: 'resent' }).catch(() => undefined);
     this.emit('record', record);
     return record;
   }
@@ -277,7 +278,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
         durationMs: leg.durationMs,
         ...(leg.error ? { error: leg.error } : {}),
       };
-      await this.stream.emit({ type: 'delivery', record: leg, role: 'leg' });
+      // A leg that could not be written: the delivery's own record decides the answer.
+      await this.stream.emit({ type: 'delivery', record: leg, role: 'leg' }).catch(() => undefined);
       this.emit('record', leg);
       if (leg.response) {
         status = leg.response.status;
@@ -297,8 +299,15 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     record.ok = status >= 200 && status < 300;
     record.durationMs = Math.round((this.options.runtime.monotonicMs() - started) * 1000) / 1000;
     this.remember(record);
-    // Answered only once the record is written: a sender that got its answer finds it in the log.
-    await this.stream.emit({ type: 'delivery', record, ...(this.options.echo ? { role: 'echo' } : {}) });
+    // Answered only once the record is written: a sender that got its answer finds it in the log,
+    // and one whose record could not be written gets 503 with the reason, and sends it again.
+    try {
+      await this.stream.emit({ type: 'delivery', record, ...(this.options.echo ? { role: 'echo' } : {}) });
+    } catch (error) {
+      if (!res.destroyed)
+        replyJson(res, 503, { ok: false, deliveryId, error: `not stored: ${(error as Error).message}` });
+      return;
+    }
     if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
     this.emit('record', record);
     this.emit('delivery', record);

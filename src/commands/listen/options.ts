@@ -1,6 +1,6 @@
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../../server/defaults.js';
 import { flag, type CommandSpec } from '../declare.js';
-import { configOption, jsonOption, noLogOption, secretOption, seedOption } from '../groups.js';
+import { configOption, jsonOption, logUrlOption, noLogOption, secretOption, seedOption } from '../groups.js';
 
 const FRACTION = 'must be a number from 0 to 1';
 
@@ -46,6 +46,7 @@ export const listenOptions = {
   ui: flag('--ui', 'serve the live web inspector (its URL is printed on start)', (p) => p.off()),
   ...jsonOption('print one JSON object per delivery'),
   ...noLogOption(),
+  ...logUrlOption,
   ...configOption,
 };
 

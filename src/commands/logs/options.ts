@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { filterOptions, jsonOption } from '../groups.js';
+import { filterOptions, jsonOption, logUrlOption } from '../groups.js';
 
 export const logsListOptions = {
   ...filterOptions,
@@ -8,21 +8,25 @@ export const logsListOptions = {
   ),
   ...jsonOption('one JSON object per delivery'),
   follow: flag('-f, --follow', 'keep printing deliveries as they are logged', (p) => p.off()),
+  ...logUrlOption,
 };
 
-export const logsShowOptions = { ...jsonOption('print the record and its chain as JSON') };
+export const logsShowOptions = { ...jsonOption('print the record and its chain as JSON'), ...logUrlOption };
 
 export const logsExportOptions = {
   ...filterOptions,
-  har: flag(
-    '--har <file>',
-    'the HAR file to write (- for stdout)',
-    (p) => p.z.string().min(1, 'names the file to write'),
-    { required: true },
+  har: flag('--har <file>', 'the HAR file to write (- for stdout)', (p) =>
+    p.z.string().min(1, 'names the file to write').optional(),
   ),
+  jsonl: flag('--jsonl <file>', 'write the records as JSONL, byte for byte as the file log holds them', (p) =>
+    p.z.string().min(1, 'names the file to write').optional(),
+  ),
+  ...logUrlOption,
 };
 
-export const logsClearOptions = { yes: flag('-y, --yes', 'do not ask', (p) => p.off()) };
+export const logsImportOptions = { ...logUrlOption };
+
+export const logsClearOptions = { yes: flag('-y, --yes', 'do not ask', (p) => p.off()), ...logUrlOption };
 
 export const logsSpec: CommandSpec = {
   name: 'logs',
@@ -54,13 +58,24 @@ export const logsSpec: CommandSpec = {
     },
     {
       name: 'export',
-      description: 'Write deliveries as a HAR 1.2 file for browser devtools',
+      description: 'Write deliveries as a HAR 1.2 file for browser devtools, or as JSONL to move them',
       options: logsExportOptions,
       examples: [
         'mes-webhooks logs export --har deliveries.har --since 1d',
         'mes-webhooks logs export --har - | jq',
+        'mes-webhooks logs export --jsonl history.jsonl --log-url postgres://localhost/webhooks',
       ],
       load: async () => (await import('../logs.js')).logsExportCommand,
+    },
+    {
+      name: 'import',
+      description: 'Add the deliveries of a JSONL file (an export, or a deliveries.jsonl) to the log',
+      args: [['<file>', 'the JSONL file to read']],
+      options: logsImportOptions,
+      examples: [
+        'mes-webhooks logs import .mes-webhooks/deliveries.jsonl --log-url postgres://localhost/webhooks',
+      ],
+      load: async () => (await import('../logs-move.js')).logsImportCommand,
     },
     {
       name: 'clear',

@@ -3,6 +3,7 @@ import {
   configOption,
   filterOptions,
   jsonOption,
+  logUrlOption,
   noLogOption,
   secretOption,
   targetOption,
@@ -33,6 +34,7 @@ export const replayOptions = {
   ),
   ...jsonOption('one JSON object per replay'),
   ...noLogOption('do not log the replays'),
+  ...logUrlOption,
   ...configOption,
 };
 

@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { eventOptions, jsonOption, noLogOption, seedOption, targetOption } from '../groups.js';
+import { eventOptions, jsonOption, logUrlOption, noLogOption, seedOption, targetOption } from '../groups.js';
 
 export const retryOptions = {
   ...eventOptions,
@@ -25,6 +25,7 @@ export const retryOptions = {
   dryRun: flag('--dry-run', 'print the timeline and a chart, send nothing', (p) => p.off()),
   ...jsonOption('one JSON object per attempt, then a summary'),
   ...noLogOption('do not log the attempts'),
+  ...logUrlOption,
 };
 
 export const retrySpec: CommandSpec = {

@@ -1,5 +1,13 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { eventOptions, jsonOption, noLogOption, seedOption, targetOption, timeoutOption } from '../groups.js';
+import {
+  eventOptions,
+  jsonOption,
+  logUrlOption,
+  noLogOption,
+  seedOption,
+  targetOption,
+  timeoutOption,
+} from '../groups.js';
 
 export const scenarioOptions = {
   ...eventOptions,
@@ -16,6 +24,7 @@ export const scenarioOptions = {
   ...timeoutOption(),
   ...jsonOption('one JSON object per delivery'),
   ...noLogOption(),
+  ...logUrlOption,
 };
 
 export const scenarioSpec: CommandSpec = {

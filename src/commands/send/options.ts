@@ -1,5 +1,12 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { eventOptions, jsonOption, noLogOption, targetOption, timeoutOption } from '../groups.js';
+import {
+  eventOptions,
+  jsonOption,
+  logUrlOption,
+  noLogOption,
+  targetOption,
+  timeoutOption,
+} from '../groups.js';
 
 const MAX_COUNT = 10_000_000;
 
@@ -16,6 +23,7 @@ export const sendOptions = {
   ...timeoutOption(),
   ...jsonOption('print one JSON object per delivery (and a summary for several)'),
   ...noLogOption(),
+  ...logUrlOption,
 };
 
 export const sendSpec: CommandSpec = {
