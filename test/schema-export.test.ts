@@ -48,7 +48,7 @@ describe('schema and export commands', () => {
     const format = await runCli(['export', 'openapi', '--format', 'xml']);
     expect([format.code, format.stderr]).toEqual([
       2,
-      expect.stringContaining('--format: must be json or yaml'),
+      expect.stringContaining("argument 'xml' is invalid. Allowed choices are json, yaml"),
     ]);
   });
 

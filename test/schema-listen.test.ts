@@ -146,10 +146,10 @@ describe('listen shows the verdict on the terminal line, in --json and in the lo
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.schema)).toEqual(Array(4).fill(['valid', 'invalid']).flat());
-      expect(lines.filter((l) => l.schema === 'invalid').map((l) => l.schemaProblems[0].pointer)).toEqual(
-        CASES.map((c) => c[2]),
-      );
+      expect(lines.map((l) => l.schema.verdict)).toEqual(Array(4).fill(['valid', 'invalid']).flat());
+      expect(
+        lines.filter((l) => l.schema.verdict === 'invalid').map((l) => l.schema.problems[0].pointer),
+      ).toEqual(CASES.map((c) => c[2]));
 
       const logged = readFileSync(path.join(env.MES_WEBHOOKS_HOME, 'deliveries.jsonl'), 'utf8')
         .trim()
@@ -165,7 +165,7 @@ describe('listen shows the verdict on the terminal line, in --json and in the lo
         .split('\n')
         .map((l) => JSON.parse(l));
       expect(rows.map((r) => r.event).sort()).toEqual(CASES.map((c) => c[0]).sort());
-      expect(rows.every((r) => r.schema === 'invalid')).toBe(true);
+      expect(rows.every((r) => r.schema.verdict === 'invalid')).toBe(true);
       const bad = await runCli(['logs', '--schema', 'broken'], { cwd, env });
       expect([bad.code, bad.stderr]).toEqual([
         2,

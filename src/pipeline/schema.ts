@@ -31,6 +31,7 @@ export const deliveryJsonSchema = z.looseObject({
   schema: z
     .object({
       verdict: z.enum(['valid', 'invalid', 'unknown']),
+      reason: z.string().optional(),
       problems: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
       notes: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
     })
