@@ -1,5 +1,6 @@
 // Shared helpers for the benchmarks: every program measured (ours and the baselines) is a child
 // process started the same way, its peak memory read by GNU time or from /proc.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
