@@ -12,7 +12,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // ws loads these optional native helpers when present; without them it uses plain JavaScript.
-  external: ['bufferutil', 'utf-8-validate'],
+  // autocannon (the load engine of send --count) loads from node_modules on first use: it finds its
+  // worker script by path, which a bundle would break.
+  external: ['bufferutil', 'utf-8-validate', 'autocannon'],
   // Bundled CommonJS packages (commander, undici, ws) call require for Node's own modules.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -3,9 +3,10 @@ import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../cor
 import type { SchemeId } from '../core/schemes/index.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
+import { loadEngine, runLoad } from '../io/load.js';
 import type { DeliveryLog } from '../io/log.js';
-import { deliver } from '../io/sender.js';
-import { newToken } from '../io/runtime.js';
+import { attemptRecord, deliver, type Outgoing } from '../io/sender.js';
+import { newDeliveryId, newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
@@ -36,6 +37,68 @@ export function deliverEvent(
       dispatcher: options.dispatcher,
     },
   );
+}
+
+/** The load engine takes no timeout under a second; a shorter --timeout keeps to undici. */
+const MIN_LOAD_TIMEOUT_MS = 1000;
+
+/**
+ * Readies the load engine for a run to these URLs, before the clock starts; undefined when they span
+ * several origins (one engine run drives one origin) or https, which leave such a run to undici.
+ */
+export async function prepareLoad(urls: string[], timeoutMs?: number): Promise<string | undefined> {
+  const origins = new Set(urls.map((u) => new URL(u).origin));
+  if (origins.size !== 1 || !urls[0]!.startsWith('http:')) return undefined;
+  if (timeoutMs !== undefined && timeoutMs < MIN_LOAD_TIMEOUT_MS) return undefined;
+  await loadEngine();
+  return [...origins][0];
+}
+
+/** `total` deliveries of `defs` in turn through the load engine, each a fresh signed event. */
+export async function loadEvents(
+  ctx: Context,
+  origin: string,
+  defs: EventDef[],
+  options: {
+    total: number;
+    connections: number;
+    timeoutMs?: number;
+    urlOf: (def: EventDef) => string;
+    build: (def: EventDef) => SignedEvent;
+    settle: (record: DeliveryRecord) => void;
+  },
+): Promise<void> {
+  const paths = defs.map((def) => {
+    const url = new URL(options.urlOf(def));
+    return `${url.pathname}${url.search}`;
+  });
+  let index = 0;
+  await runLoad({
+    origin,
+    total: options.total,
+    connections: options.connections,
+    timeoutMs: options.timeoutMs ?? Math.max(...defs.map((def) => providerOf(def).deadlineMs)),
+    next: () => {
+      const at = index++ % defs.length;
+      const def = defs[at]!;
+      const event = options.build(def);
+      const outgoing: Outgoing = {
+        kind: 'send',
+        url: options.urlOf(def),
+        headers: event.headers,
+        body: event.body,
+        provider: def.provider,
+        event: def.name,
+        eventId: event.eventId ?? null,
+        scheme: event.scheme,
+      };
+      const deliveryId = newDeliveryId(ctx.runtime);
+      const sentAt = ctx.runtime.now().toISOString();
+      return { path: paths[at]!, headers: event.headers, body: event.body, outgoing, deliveryId, sentAt };
+    },
+    settle: (request, result) =>
+      options.settle(attemptRecord(request.outgoing, request.deliveryId, request.sentAt, result)),
+  });
 }
 
 export interface SignedEvent extends BuiltEvent {

@@ -19,7 +19,7 @@ import {
   intOption,
   parseOptions,
 } from './common.js';
-import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
+import { deliverEvent, loadEvents, prepareLoad, signedEvent, startLocalReceiver } from './outgoing.js';
 
 const MAX_COUNT = 10_000_000;
 
@@ -76,14 +76,15 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   let ok = 0;
   const progress =
     loadTest && !options.json ? await startProgress(ctx, `sending ${total} deliveries`) : undefined;
+  const urlOf = (def: EventDef) => targets.get(def) ?? local!.url;
+  const load = loadTest ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
   const started = process.hrtime.bigint();
 
   const sendOne = async (def: EventDef) => {
     const event = signedEvent(ctx, def, settings, options.scheme);
-    const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
-      timeoutMs: options.timeout,
-      dispatcher,
-    });
+    settle(await deliverEvent(ctx, def, event, urlOf(def), { timeoutMs: options.timeout, dispatcher }));
+  };
+  const settle = (record: DeliveryRecord) => {
     void log?.append(record);
     latencies.push(record.durationMs);
     if (record.ok) ok++;
@@ -97,7 +98,18 @@ export async function sendCommand(ctx: Context, names: string[], raw: unknown): 
   };
 
   try {
-    await runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
+    if (load) {
+      const build = (def: EventDef) => signedEvent(ctx, def, settings, options.scheme);
+      const timeoutMs = options.timeout;
+      await loadEvents(ctx, load, defs, {
+        total,
+        connections: options.concurrency,
+        timeoutMs,
+        urlOf,
+        build,
+        settle,
+      });
+    } else await runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
   } finally {
     progress?.stop();
     await dispatcher.close();
