@@ -1,7 +1,11 @@
 // Bundles the CLI (dist/cli.js and everything it imports, lazily loaded commands as chunks) into
 // dist/bundle/: one module graph of a few files starts markedly faster than hundreds of small ones.
 // The library (dist/index.js) stays as tsc wrote it.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: without a clean folder, every build leaves the last one's behind.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/cli.js'],

@@ -1,6 +1,5 @@
 import type { EventDef } from '../core/catalog.js';
-import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
-import type { SchemeId } from '../core/schemes/index.js';
+import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
 import { loadEngine, runLoad } from '../io/load.js';
@@ -9,8 +8,10 @@ import { attemptRecord, deliver, type Outgoing } from '../io/sender.js';
 import { newDeliveryId, newToken } from '../io/runtime.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
-import { USER_AGENT } from '../version.js';
-import type { EventSettings } from './common.js';
+import type { SignedEvent } from './signed.js';
+
+// Built and signed events live apart from sending, so `payload` loads no HTTP client or server.
+export { signedEvent, type SignedEvent } from './signed.js';
 
 /** POSTs a signed event and describes the attempt as a delivery record. */
 export function deliverEvent(
@@ -99,38 +100,6 @@ export async function loadEvents(
     settle: (request, result) =>
       options.settle(attemptRecord(request.outgoing, request.deliveryId, request.sentAt, result)),
   });
-}
-
-export interface SignedEvent extends BuiltEvent {
-  scheme: SchemeId;
-  headers: Record<string, string>;
-}
-
-/** A fresh event built from its fixture, signed, with the user's extra headers on top. */
-export function signedEvent(
-  ctx: Context,
-  def: EventDef,
-  settings: EventSettings,
-  scheme?: SchemeId,
-): SignedEvent {
-  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
-  const built = buildEvent(def, {
-    fresh: { now, uuid: ctx.runtime.uuid },
-    data: settings.data,
-    sets: settings.sets,
-  });
-  const use = scheme ?? providerOf(def).scheme;
-  const headers = {
-    ...deliveryHeaders(built.body, {
-      scheme: use,
-      secret: settings.secretFor(def.provider),
-      now,
-      messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-      userAgent: USER_AGENT,
-    }),
-    ...settings.headers,
-  };
-  return { ...built, scheme: use, headers };
 }
 
 /** With no target anywhere, a listener in this process receives what is sent. */

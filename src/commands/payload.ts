@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from '../ui/context.js';
 import { catalogFor, eventOptionsShape, eventSettings, parseOptions } from './common.js';
-import { signedEvent } from './outgoing.js';
+import { signedEvent } from './signed.js';
 
 const schema = z.object({
   ...eventOptionsShape,
