@@ -6,7 +6,7 @@ import { loadEngine, runLoad } from '../io/load.js';
 import type { DeliveryLog } from '../io/log.js';
 import { attemptRecord, deliver, type Outgoing } from '../io/sender.js';
 import { newDeliveryId, newToken } from '../io/runtime.js';
-import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
+import type { Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import type { SignedEvent } from './signed.js';
 
@@ -108,6 +108,8 @@ export async function startLocalReceiver(
   secret: string,
   log: DeliveryLog | undefined,
 ): Promise<Listener> {
+  // Loaded here, not up front: a send with a target needs no server (nor its WebSocket feed).
+  const { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES } = await import('../server/listener.js');
   const listener = createListener({
     host: DEFAULT_HOST,
     port: 0,
