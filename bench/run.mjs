@@ -79,6 +79,7 @@ async function startup() {
     }
   }
   await listener.stop();
+  rmSync(listenerHome, { recursive: true, force: true });
   for (const [k, [name, , target]] of cases.entries()) {
     const ratio = median(ours[k].ratio);
     rows.push({
