@@ -1,6 +1,6 @@
 import { isSuccess, recordBody, type DeliveryKind, type DeliveryRecord } from '../core/delivery.js';
 import type { SchemeId } from '../core/schemes/index.js';
-import { postBytes, type HttpClient } from './http.js';
+import { postBytes, type HttpClient, type PostResult } from './http.js';
 import { newDeliveryId, type Runtime } from './runtime.js';
 
 export interface Outgoing {
@@ -25,6 +25,16 @@ export async function deliver(
   const deliveryId = newDeliveryId(options.runtime);
   const at = options.runtime.now().toISOString();
   const result = await postBytes(outgoing.url, outgoing.headers, outgoing.body, options);
+  return attemptRecord(outgoing, deliveryId, at, result);
+}
+
+/** The delivery record of one attempt, whichever client made it. */
+export function attemptRecord(
+  outgoing: Outgoing,
+  deliveryId: string,
+  at: string,
+  result: PostResult,
+): DeliveryRecord {
   return {
     v: 1,
     deliveryId,
