@@ -1,6 +1,6 @@
 // npm run bench: each case against a baseline in a process of its own, started the same way as ours,
 // several rounds; medians, spread, and the ratio computed per round. Exits 1 when a target is missed.
-// Environment: BENCH_ROUNDS (default 5), BENCH_ONLY (startup,sending,listening,log,replay),
+// Environment: BENCH_ROUNDS (default 5), BENCH_ONLY (names in CASES below),
 // BENCH_SEND_COUNT, BENCH_LISTEN_SECONDS, BENCH_LOG_SIZES, BENCH_BIN (another build to measure).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -267,13 +267,17 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(
   `mes-webhooks benchmarks · node ${process.version} · ${cpus().length} × ${cpu} · ${mib(totalmem() / 1024)} · ${ROUNDS} rounds`,
 );
-for (const [name, fn] of [
+// The cases, in order. A case is an async function that pushes rows (name, ours, baseline, ratio,
+// target) onto `rows`; a new one is a function and a line here, and its name joins BENCH_ONLY. The
+// PostgreSQL delivery log store's case (`storeCase` of bench/store.mjs) joins as ['store', storeCase].
+const CASES = [
   ['startup', startup],
   ['sending', sending],
   ['listening', listening],
   ['log', logQuery],
   ['replay', replay],
-]) {
+];
+for (const [name, fn] of CASES) {
   if (ONLY && !ONLY.includes(name)) continue;
   process.stderr.write(`running ${name}…\n`);
   await fn();
