@@ -2,7 +2,7 @@ import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
-import { createDispatcher } from '../io/http.js';
+import { createDispatcher, preferQuickStart } from '../io/http.js';
 import { resolveTarget } from '../io/settings.js';
 import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
@@ -15,6 +15,9 @@ import { deliverEvent, loadEvents, prepareLoad, signedEvent, startLocalReceiver 
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
+
+/** Up to this many plain sends, start-up matters more than the speed of parsing answers. */
+const FEW_REQUESTS = 100;
 
 async function chooseEvents(ctx: Context, names: string[], options: Options): Promise<EventDef[]> {
   const catalog = await catalogFor(ctx);
@@ -53,6 +56,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const urlOf = (def: EventDef) => targets.get(def) ?? local!.url;
   // --count sends to one http origin run on the load engine, readied before the clock starts.
   const load = options.count > 1 ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
+  if (!load && total <= FEW_REQUESTS) preferQuickStart();
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
