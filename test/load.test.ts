@@ -4,8 +4,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostResult } from '../src/io/http.js';
+import { main } from '../src/cli.js';
 import { runLoad, type LoadRequest } from '../src/io/load.js';
 import { runCli, tempDir } from './helpers/cli.js';
+import { fakeContext, until } from './helpers/context.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -147,5 +149,37 @@ describe('the load engine (send --count)', () => {
     const res = await runCli(['send', 'work_order.created', '--count', '10', '--to', origin, '--no-log']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/nothing is listening at/);
+  });
+
+  it('send --count on the load engine stops at Ctrl-C with exit 130 and a partial summary', async () => {
+    let seen = 0;
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen++;
+        res.writeHead(200).end('{}');
+      });
+    });
+    const ctx = fakeContext();
+    const total = 1_000_000;
+    const running = main(
+      [
+        'send',
+        'work_order.created',
+        '--count',
+        String(total),
+        '--concurrency',
+        '4',
+        '--to',
+        origin,
+        '--no-log',
+      ],
+      ctx,
+    );
+    await until(() => seen >= 20, 'twenty requests');
+    ctx.stop();
+    expect(await running).toBe(130);
+    expect(seen).toBeLessThan(total);
+    expect(ctx.stderrText()).toMatch(/interrupted|stopped/i);
   });
 });
