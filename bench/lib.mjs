@@ -1,66 +1,139 @@
-// Shared helpers for the benchmarks: child processes, medians, a bare loopback server.
+// Shared helpers for the benchmarks: every program measured (ours and the baselines) is a child
+// process started the same way, its peak memory read by GNU time or from /proc.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../bin/mes-webhooks.js', import.meta.url));
+export const BIN = process.env.BENCH_BIN ?? fileURLToPath(new URL('../bin/mes-webhooks.js', import.meta.url));
+export const BARE_SERVER = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
+const require = createRequire(import.meta.url);
+export const AUTOCANNON = require.resolve('autocannon/autocannon.js');
+export const NODE = process.execPath;
 
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
+const PEAK_MARK = '\n@@peak-kib ';
 
-/** Runs a command to completion; resolves with its wall time, output and exit code. */
+/** Runs a command to completion under GNU time: wall time, output, exit code and peak RSS (KiB). */
 export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    const child = spawn('/usr/bin/time', ['-f', `${PEAK_MARK}%M`, command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
-    );
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const stderr = Buffer.concat(err).toString();
+      const at = stderr.lastIndexOf(PEAK_MARK);
+      resolve({
+        code,
+        ms,
+        stdout: Buffer.concat(out).toString(),
+        stderr: at >= 0 ? stderr.slice(0, at) : stderr,
+        peakKiB: at >= 0 ? Number(stderr.slice(at + PEAK_MARK.length).trim()) : NaN,
+      });
+    });
   });
 }
 
-/** Peak resident memory of a command, in KiB, read by GNU time. */
-export async function peakRss(command, args, options = {}) {
-  const result = await run('/usr/bin/time', ['-f', '%M', command, ...args], options);
-  const lines = result.stderr.trim().split('\n');
-  return { ...result, peakKiB: Number(lines.at(-1)) };
+/** The high-water mark of a live process's resident memory, in KiB. */
+function peakOf(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
-/** A node:http server that only answers 200: the baseline receiver. */
-export async function bareServer() {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+/** Starts a long-running server process and resolves once it prints "Listening on <url>". */
+export function startServer(args, options = {}) {
+  const child = spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const look = (d) => {
+      seen += d;
+      const m = /Listening on (\S+)/.exec(seen);
+      if (!m) return;
+      resolve({
+        url: m[1],
+        /** Stops the process (SIGINT lets ours flush its log); resolves with its peak RSS in KiB. */
+        async stop(signal = 'SIGINT') {
+          const peakKiB = peakOf(child.pid);
+          child.kill(signal);
+          await closed;
+          return peakKiB;
+        },
+      });
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', look);
+    child.on('error', reject);
+    closed.then((code) => reject(new Error(`server exited (${code}) before listening: ${seen}`)));
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+}
+
+/** autocannon's own CLI in its own process: one fixed request, -c connections, -a amount or -d seconds. */
+export async function autocannon(url, { headers, body, connections, amount, duration }) {
+  const args = [AUTOCANNON, '-c', String(connections), '-m', 'POST', '--json', '-n'];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  args.push('-b', body);
+  if (amount) args.push('-a', String(amount));
+  else args.push('-d', String(duration));
+  args.push(url);
+  const result = await run(NODE, args, { maxBuffer: 1 << 26 });
+  if (result.code !== 0) throw new Error(`autocannon failed: ${result.stderr}`);
+  const json = JSON.parse(result.stdout);
+  const seconds = (Date.parse(json.finish) - Date.parse(json.start)) / 1000;
   return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () =>
-      new Promise((r) => {
-        server.close(r);
-        server.closeAllConnections();
-      }),
+    rate: json.requests.total / seconds,
+    ok: json['2xx'],
+    errors: json.errors + json.timeouts + json.non2xx,
+    p50: json.latency.p50,
+    p97_5: json.latency.p97_5,
+    p99: json.latency.p99,
+    peakKiB: result.peakKiB,
   };
 }
 
-export function ratio(a, b) {
-  return Math.round((a / b) * 100) / 100;
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** "median (min–max)" of a list, with a formatter for each number. */
+export function spread(values, format = (n) => String(Math.round(n))) {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return min === max ? format(min) : `${format(median(values))} (${format(min)}–${format(max)})`;
 }
 
+export const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+export const ms = (n) => `${n.toFixed(1)} ms`;
+export const perSecond = (n) => `${Math.round(n).toLocaleString('en-US')}/s`;
+export const two = (n) => n.toFixed(2);
+
+/** Prints the results as a table; each row: case, ours, baseline, ratio, target verdict. */
 export function report(rows) {
-  const width = Math.max(...rows.map((r) => r.name.length));
-  for (const r of rows) {
-    const verdict = r.target ? (r.pass ? 'meets' : 'MISSES') + ` target ${r.target}` : '';
-    console.log(
-      `${r.name.padEnd(width)}  ${r.detail.padEnd(62)}  ratio ${String(r.ratio).padEnd(6)} ${verdict}`,
-    );
-  }
+  const cols = ['case', 'ours', 'baseline', 'ratio (per round)', 'target'];
+  const cells = rows.map((r) => [
+    r.name,
+    r.ours,
+    r.baseline ?? '—',
+    r.ratio ?? '—',
+    r.target ? `${r.target} ${r.pass ? 'met' : 'MISSED'}` : '—',
+  ]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(cols));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of cells) console.log(line(row));
 }

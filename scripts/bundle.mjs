@@ -1,7 +1,45 @@
 // Bundles the CLI (dist/cli.js and everything it imports, lazily loaded commands as chunks) into
 // dist/bundle/: one module graph of a few files starts markedly faster than hundreds of small ones.
 // The library (dist/index.js) stays as tsc wrote it.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: without a clean folder, every build leaves the last one's behind.
+rmSync('dist/bundle', { recursive: true, force: true });
+
+// The CLI uses undici's Pool alone: taking it from its own module leaves out the rest of undici
+// (fetch, WebSocket, caches: over half a megabyte parsed on every start of send and listen). Any
+// other name imported from 'undici' fails the build here rather than at run time.
+const undiciPoolOnly = {
+  name: 'undici-pool-only',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-pool-only' }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-pool-only' }, () => ({
+      // As undici's own index does: the request API is mixed into every dispatcher.
+      contents: [
+        "import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';",
+        "import api from 'undici/lib/api/index.js';",
+        'Object.assign(Dispatcher.prototype, api);',
+        "export { default as Pool } from 'undici/lib/dispatcher/pool.js';",
+      ].join('\n'),
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+// `import process from 'node:process'` (chalk, ora, inquirer) makes Node read every property of
+// process to build the module's exports, process.stdin among them, which builds a stdin stream and
+// loads net, tty and stream on every start. The global is the same object, without that.
+const processGlobal = {
+  name: 'process-global',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: 'process', namespace: 'process-global' }));
+    b.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({
+      // CommonJS, so both require('node:process') (commander) and import default get the object.
+      contents: 'module.exports = globalThis.process;',
+    }));
+  },
+};
 
 await build({
   entryPoints: ['dist/cli.js'],
@@ -12,10 +50,16 @@ await build({
   platform: 'node',
   target: 'node20',
   // ws loads these optional native helpers when present; without them it uses plain JavaScript.
-  external: ['bufferutil', 'utf-8-validate', 'pg', 'pg-native'],
+  // autocannon (the load engine of send --count) loads from node_modules on first use: it finds its
+  // worker script by path, which a bundle would break.
+  external: ['bufferutil', 'utf-8-validate', 'autocannon', 'pg', 'pg-native'],
   // Bundled CommonJS packages (commander, undici, ws) call require for Node's own modules.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  plugins: [undiciPoolOnly, processGlobal],
+  // Less to parse on every start; names stay as written, so stack traces and class names read the same.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });

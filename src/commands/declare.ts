@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../core/zod.js';
 import type { Context } from '../ui/context.js';
 import type { Pieces } from './pieces.js';
 

@@ -1,16 +1,18 @@
 import type { EventDef } from '../core/catalog.js';
-import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
-import type { SchemeId } from '../core/schemes/index.js';
+import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import { deliver } from '../io/sender.js';
-import type { DeliveryStream } from '../pipeline/stream.js';
-import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, type Listener } from '../server/listener.js';
+import { loadEngine, runLoad } from '../io/load.js';
+import { deliver, sentRecord, type Outgoing } from '../io/sender.js';
+import { newDeliveryId } from '../io/runtime.js';
 import { registryOf } from '../io/settings.js';
+import type { DeliveryStream } from '../pipeline/stream.js';
+import type { Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
-import { USER_AGENT } from '../version.js';
-import type { EventSettings } from './common.js';
-import { checkBuildOnce } from './schema-check.js';
+import type { SignedEvent } from './signed.js';
+
+// Built and signed events live apart from sending, so `payload` loads no HTTP client or server.
+export { signedEvent, type SignedEvent } from './signed.js';
 
 /** POSTs a signed event and describes the attempt as a delivery record. */
 export function deliverEvent(
@@ -39,40 +41,72 @@ export function deliverEvent(
   );
 }
 
-export interface SignedEvent extends BuiltEvent {
-  scheme: SchemeId;
-  headers: Record<string, string>;
+/** The load engine takes no timeout under a second; a shorter --timeout keeps to undici. */
+const MIN_LOAD_TIMEOUT_MS = 1000;
+
+/**
+ * Readies the load engine for a run to these URLs, before the clock starts; undefined when they span
+ * several origins (one engine run drives one origin) or https, which leave such a run to undici.
+ */
+export async function prepareLoad(urls: string[], timeoutMs?: number): Promise<string | undefined> {
+  const origins = new Set(urls.map((u) => new URL(u).origin));
+  if (origins.size !== 1 || !urls[0]!.startsWith('http:')) return undefined;
+  if (timeoutMs !== undefined && timeoutMs < MIN_LOAD_TIMEOUT_MS) return undefined;
+  await loadEngine();
+  return [...origins][0];
 }
 
-/** A fresh event built from its fixture, signed, with the user's extra headers on top. */
-export function signedEvent(
+/** `total` deliveries of `defs` in turn through the load engine, each a fresh signed event. */
+export async function loadEvents(
   ctx: Context,
-  def: EventDef,
-  settings: EventSettings,
-  scheme?: SchemeId,
-): SignedEvent {
-  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
-  const registry = registryOf(ctx.config);
-  const built = buildEvent(def, {
-    registry,
-    fresh: { now, uuid: ctx.runtime.uuid },
-    data: settings.data,
-    sets: settings.sets,
+  origin: string,
+  defs: EventDef[],
+  options: {
+    total: number;
+    connections: number;
+    timeoutMs?: number;
+    urlOf: (def: EventDef) => string;
+    build: (def: EventDef) => SignedEvent;
+    settle: (record: DeliveryRecord) => void;
+    /** Aborting stops the run: no more requests are built. */
+    signal?: AbortSignal;
+  },
+): Promise<void> {
+  const paths = defs.map((def) => {
+    const url = new URL(options.urlOf(def));
+    return `${url.pathname}${url.search}`;
   });
-  checkBuildOnce(ctx, def, built.payload, settings);
-  const use = scheme ?? providerOf(def, registry).scheme;
-  const headers = {
-    ...deliveryHeaders(built.body, {
-      scheme: use,
-      secret: settings.secretFor(def.provider),
-      now,
-      messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
-      userAgent: USER_AGENT,
-      registry,
-    }),
-    ...settings.headers,
-  };
-  return { ...built, scheme: use, headers };
+  let index = 0;
+  await runLoad({
+    origin,
+    total: options.total,
+    connections: options.connections,
+    signal: options.signal,
+    timeoutMs:
+      options.timeoutMs ?? Math.max(...defs.map((def) => providerOf(def, registryOf(ctx.config)).deadlineMs)),
+    next: () => {
+      const at = index++ % defs.length;
+      const def = defs[at]!;
+      const event = options.build(def);
+      const outgoing: Outgoing = {
+        kind: 'send',
+        url: options.urlOf(def),
+        headers: event.headers,
+        body: event.body,
+        provider: def.provider,
+        event: def.name,
+        eventId: event.eventId ?? null,
+        scheme: event.scheme,
+      };
+      const deliveryId = newDeliveryId(ctx.runtime);
+      const sentAt = ctx.runtime.now();
+      return { path: paths[at]!, headers: event.headers, body: event.body, outgoing, deliveryId, sentAt };
+    },
+    settle: (request, result) =>
+      options.settle(
+        sentRecord(request.outgoing, result, { deliveryId: request.deliveryId, at: request.sentAt }),
+      ),
+  });
 }
 
 /** With no target anywhere, a listener in this process receives what is sent. */
@@ -81,6 +115,8 @@ export async function startLocalReceiver(
   secret: string,
   stream: DeliveryStream,
 ): Promise<Listener> {
+  // Loaded here, not up front: a send with a target needs no server (nor its WebSocket feed).
+  const { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES } = await import('../server/listener.js');
   const listener = createListener({
     host: DEFAULT_HOST,
     port: 0,

@@ -1,8 +1,8 @@
 import type { Context } from '../ui/context.js';
 import { catalogFor, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
-import { signedEvent } from './outgoing.js';
 import type { payloadOptions } from './payload/options.js';
+import { signedEvent } from './signed.js';
 
 export async function payloadCommand(
   ctx: Context,

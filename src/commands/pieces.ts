@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/zod.js';
 import { UsageError } from '../core/errors.js';
 import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration } from '../core/schedule.js';

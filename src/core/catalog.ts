@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { UsageError } from './errors.js';
 import type { Payload, Provider } from './providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from './registry.js';

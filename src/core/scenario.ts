@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import type { Catalog, EventDef } from './catalog.js';
 import { UsageError } from './errors.js';
 import { parsePath } from './overrides.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../core/zod.js';
 import { UsageError } from '../core/errors.js';
 import { customProvider } from '../core/providers/custom.js';
 import type { Provider } from '../core/providers/types.js';

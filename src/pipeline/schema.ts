@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/zod.js';
 import { DELIVERY_JSON_VERSION } from '../core/delivery-json.js';
 
 const error = z.object({ code: z.string().min(1), message: z.string() });

@@ -1,5 +1,5 @@
 import { validateEvent } from './registry.js';
-import { formatProblem, type SchemaProblem } from './types.js';
+import type { SchemaProblem } from './types.js';
 
 export type SchemaVerdictName = 'valid' | 'invalid' | 'unknown';
 
@@ -51,9 +51,4 @@ export function schemaVerdict(
   };
 }
 
-/** One line for a terminal: the first problem, and how many more. */
-export function schemaSummary(v: SchemaVerdict): string {
-  const [first, ...rest] = v.problems ?? [];
-  if (!first) return '';
-  return `schema: ${formatProblem(first)}${rest.length > 0 ? ` (+${rest.length} more)` : ''}`;
-}
+export { schemaSummary } from './summary.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { refusal } from '../core/guards.js';
 
 export const FEED_PATH = '/__mes-webhooks/feed';
@@ -18,7 +18,10 @@ export interface FeedOptions {
 
 /** The live WebSocket feed: each delivery as a JSON message, to local, token-holding clients only. */
 export class Feed {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ws loads with the first client: a listener nobody watches (send's own receiver) never needs it.
+  private wss?: WebSocketServer;
+  private loading?: Promise<WebSocketServer>;
+  private closed = false;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly timer: NodeJS.Timeout;
 
@@ -28,7 +31,15 @@ export class Feed {
   }
 
   get clients(): number {
-    return this.wss.clients.size;
+    return this.wss?.clients.size ?? 0;
+  }
+
+  private server(): Promise<WebSocketServer> {
+    this.loading ??= import('ws').then(({ WebSocketServer }) => {
+      this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+      return this.wss;
+    });
+    return this.loading;
   }
 
   /** Handles an HTTP upgrade; refuses with 403 before any WebSocket exists when a guard fails. */
@@ -41,16 +52,19 @@ export class Feed {
       this.options.token,
     );
     if (why) return reject(socket, 403, why);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.alive.add(ws);
-      ws.on('pong', () => this.alive.add(ws));
-      ws.on('error', () => ws.terminate());
-      ws.send(JSON.stringify(this.options.hello()));
+    void this.server().then((wss) => {
+      if (this.closed || socket.destroyed) return socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        this.alive.add(ws);
+        ws.on('pong', () => this.alive.add(ws));
+        ws.on('error', () => ws.terminate());
+        ws.send(JSON.stringify(this.options.hello()));
+      });
     });
   }
 
   broadcast(message: unknown): void {
-    if (this.wss.clients.size === 0) return;
+    if (!this.wss || this.wss.clients.size === 0) return;
     const text = JSON.stringify(message);
     const limit = this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
     for (const ws of this.wss.clients) {
@@ -61,7 +75,7 @@ export class Feed {
   }
 
   private heartbeat(): void {
-    for (const ws of this.wss.clients) {
+    for (const ws of this.wss?.clients ?? []) {
       if (!this.alive.has(ws)) {
         ws.terminate();
         continue;
@@ -72,9 +86,10 @@ export class Feed {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
-    for (const ws of this.wss.clients) ws.terminate();
-    this.wss.close();
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    this.wss?.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { EventDef } from '../core/catalog.js';
 import { bodyBytes, bodySize, type DeliveryRecord, type Verdict } from '../core/delivery.js';
-import { schemaSummary } from '../schema/verdict.js';
+import { schemaSummary } from '../schema/summary.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { isoSeconds, unixSeconds, type Payload, type Provider, type Schedule } from './types.js';
 
 /** A provider declared as data in a config file: where its envelope keeps event type, id and time. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /** Pieces several providers' envelopes share. */
 export const eventName = z

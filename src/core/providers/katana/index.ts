@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { rawBodyHexScheme } from '../../schemes/hex.js';
 import { eventName } from '../shared.js';
 import {

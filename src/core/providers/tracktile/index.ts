@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { timestampedHexScheme } from '../../schemes/hex.js';
 import { MES_SCHEDULE } from '../mes/index.js';
 import { compactHex, eventName, isoTime } from '../shared.js';

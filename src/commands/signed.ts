@@ -1,0 +1,44 @@
+import type { EventDef } from '../core/catalog.js';
+import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
+import type { SchemeId } from '../core/schemes/index.js';
+import { registryOf } from '../io/settings.js';
+import type { Context } from '../ui/context.js';
+import { USER_AGENT } from '../version.js';
+import type { EventSettings } from './common.js';
+import { checkBuildOnce } from './schema-check.js';
+
+export interface SignedEvent extends BuiltEvent {
+  scheme: SchemeId;
+  headers: Record<string, string>;
+}
+
+/** A fresh event built from its fixture, signed, with the user's extra headers on top. */
+export function signedEvent(
+  ctx: Context,
+  def: EventDef,
+  settings: EventSettings,
+  scheme?: SchemeId,
+): SignedEvent {
+  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
+  const registry = registryOf(ctx.config);
+  const built = buildEvent(def, {
+    registry,
+    fresh: { now, uuid: ctx.runtime.uuid },
+    data: settings.data,
+    sets: settings.sets,
+  });
+  checkBuildOnce(ctx, def, built.payload, settings);
+  const use = scheme ?? providerOf(def, registry).scheme;
+  const headers = {
+    ...deliveryHeaders(built.body, {
+      scheme: use,
+      secret: settings.secretFor(def.provider),
+      now,
+      messageId: built.eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
+      userAgent: USER_AGENT,
+      registry,
+    }),
+    ...settings.headers,
+  };
+  return { ...built, scheme: use, headers };
+}
