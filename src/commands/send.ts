@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
@@ -10,7 +12,7 @@ import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import { catalogFor, describeSecret, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
-import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
+import { deliverEvent, signedBody, signedEvent, startLocalReceiver } from './outgoing.js';
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
@@ -29,8 +31,32 @@ async function chooseEvents(ctx: Context, names: string[], options: Options): Pr
   throw new UsageError('name an event to send, or use --all', 'e.g. mes-webhooks send work_order.created');
 }
 
+/** `--body FILE`: the exact text to send, checked to be one JSON object. */
+async function readBody(ctx: Context, file: string, names: string[], options: Options): Promise<string> {
+  if (options.all || names.length !== 1) throw new UsageError('--body goes with exactly one event name');
+  if (options.data !== undefined || options.set.length > 0)
+    throw new UsageError('--body is sent exactly as it is: leave out --data and --set');
+  const target = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --body file ${target}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--body file ${target} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--body file ${target} must hold one JSON object`);
+  return text;
+}
+
 export async function sendCommand(ctx: Context, names: string[], options: Options): Promise<number> {
   const settings = await eventSettings(ctx, options);
+  const body = options.body === undefined ? undefined : await readBody(ctx, options.body, names, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const total = defs.length * options.count;
@@ -53,7 +79,10 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
 
   const sendOne = async (def: EventDef) => {
     if (interrupt.aborted) throw new Stopped();
-    const event = signedEvent(ctx, def, settings, options.scheme);
+    const event =
+      body === undefined
+        ? signedEvent(ctx, def, settings, options.scheme)
+        : signedBody(ctx, def, body, settings, options.scheme);
     const record = await deliverEvent(ctx, def, event, targets.get(def) ?? local!.url, {
       timeoutMs: options.timeout,
       dispatcher,

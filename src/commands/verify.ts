@@ -91,6 +91,11 @@ export async function verifyCommand(
       throw new UsageError(`no check is named "${name}"`, `the checks are ${CHECK_NAMES.join(', ')}`);
     }
   }
+  if (
+    !options.fuzz &&
+    (options.runs !== undefined || options.seed !== undefined || options.timeLimit !== undefined)
+  )
+    throw new UsageError('--runs, --seed and --time-limit go with --fuzz', 'add --fuzz');
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
@@ -142,6 +147,7 @@ export async function verifyCommand(
   };
   const started = ctx.runtime.monotonicMs();
   const results: CheckResult[] = [];
+  let fuzzSeed: number | undefined;
 
   // One correctly signed delivery first: a receiver that is down or mute is one failure, not thirteen.
   const first = verifyContext.build(verifyContext.primary);
@@ -163,43 +169,68 @@ export async function verifyCommand(
     // A correctly signed delivery refused: the secret is the likely cause, and checks that need an
     // accepted delivery would only blame the receiver's code for it.
     const secretSuspect = preflight.status === 401 || preflight.status === 403;
-    const firstPass = secretSuspect ? selected.filter((name) => !NEEDS_ACCEPTED.has(name)) : selected;
-    try {
-      results.push(
-        ...(await runChecks(
-          verifyContext,
-          firstPass,
-          () => ctx.runtime.monotonicMs(),
-          (result) => {
-            if (secretSuspect && result.name === 'signature.valid' && result.status === 'fail') {
-              result.message = `correctly signed deliveries get ${preflight.status}: the secret is the likely cause`;
-              result.hint = `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`;
-            }
-            print(result);
-          },
-        )),
-      );
-      const valid = results.find((r) => r.name === 'signature.valid');
-      if (secretSuspect) {
-        const rest = selected.filter((name) => NEEDS_ACCEPTED.has(name));
-        if (valid && valid.status === 'pass')
-          results.push(...(await runChecks(verifyContext, rest, () => ctx.runtime.monotonicMs(), print)));
-        else
-          for (const name of rest) {
-            const skipped: CheckResult = {
-              name,
-              description: name,
-              status: 'skip',
-              message: 'skipped: it needs a delivery the receiver accepts (check the secret first)',
-              evidence: [],
-              durationMs: 0,
-            };
-            results.push(skipped);
-            print(skipped);
-          }
-      }
-    } finally {
+    if (options.fuzz && secretSuspect) {
       await dispatcher.close();
+      const refused: CheckResult = {
+        name: 'fuzz.valid',
+        description: 'A valid, correctly signed payload is never answered 5xx or with a dropped connection',
+        status: 'fail',
+        message: `correctly signed deliveries get ${preflight.status}: the secret is the likely cause, so nothing was fuzzed`,
+        hint: `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`,
+        evidence: [],
+        durationMs: 0,
+      };
+      results.push(refused);
+      print(refused);
+    } else if (options.fuzz) {
+      try {
+        const { fuzzVerify } = await import('./verify-fuzz.js');
+        const fuzzed = await fuzzVerify(ctx, verifyContext, options, { target, dispatcher });
+        fuzzSeed = fuzzed.seed;
+        for (const check of fuzzed.checks) print(check);
+        results.push(...fuzzed.checks);
+      } finally {
+        await dispatcher.close();
+      }
+    } else {
+      const firstPass = secretSuspect ? selected.filter((name) => !NEEDS_ACCEPTED.has(name)) : selected;
+      try {
+        results.push(
+          ...(await runChecks(
+            verifyContext,
+            firstPass,
+            () => ctx.runtime.monotonicMs(),
+            (result) => {
+              if (secretSuspect && result.name === 'signature.valid' && result.status === 'fail') {
+                result.message = `correctly signed deliveries get ${preflight.status}: the secret is the likely cause`;
+                result.hint = `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`;
+              }
+              print(result);
+            },
+          )),
+        );
+        const valid = results.find((r) => r.name === 'signature.valid');
+        if (secretSuspect) {
+          const rest = selected.filter((name) => NEEDS_ACCEPTED.has(name));
+          if (valid && valid.status === 'pass')
+            results.push(...(await runChecks(verifyContext, rest, () => ctx.runtime.monotonicMs(), print)));
+          else
+            for (const name of rest) {
+              const skipped: CheckResult = {
+                name,
+                description: name,
+                status: 'skip',
+                message: 'skipped: it needs a delivery the receiver accepts (check the secret first)',
+                evidence: [],
+                durationMs: 0,
+              };
+              results.push(skipped);
+              print(skipped);
+            }
+        }
+      } finally {
+        await dispatcher.close();
+      }
     }
   }
   const summary = summarizeChecks(results, {
@@ -210,7 +241,8 @@ export async function verifyCommand(
   });
 
   let report: string | undefined;
-  if (options.reporter === 'json') report = `${JSON.stringify({ summary, checks: results })}\n`;
+  if (options.reporter === 'json')
+    report = `${JSON.stringify({ summary: { ...summary, ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }) }, checks: results })}\n`;
   else if (options.reporter === 'junit') report = junitReport(results, summary);
   else if (options.output) {
     const { Chalk } = await import('chalk');
@@ -230,6 +262,8 @@ export async function verifyCommand(
   }
   if (unreachable) throw new FailureError(unreachable.message, unreachable.hint);
   if (pretty || options.output) ctx.err(renderSummary(c, summary));
+  if (fuzzSeed !== undefined && summary.failed > 0)
+    ctx.err(`Repeat this fuzzing run with --seed ${fuzzSeed}.`);
   if (summary.failed > 0) throw new FailureError(`${summary.failed} of ${results.length} checks failed`);
   return 0;
 }
