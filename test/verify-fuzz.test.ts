@@ -44,7 +44,7 @@ async function reproduce(check: Check | undefined, receiver: { bodies: string[] 
   const before = receiver.bodies.length;
   const res = await runCli([...words, '--timeout', '400', '--no-log'], { env, timeoutMs: 30_000 });
   expect(receiver.bodies.slice(before)).toEqual([body]);
-  return { res, body, payload: JSON.parse(body) as Record<string, any> };
+  return { res, body, payload: JSON.parse(body) as { data: Record<string, Record<string, unknown>> } };
 }
 
 describe('verify --fuzz against reference receivers', () => {

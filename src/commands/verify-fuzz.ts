@@ -114,11 +114,10 @@ export async function fuzzChecks(
   ctx.err(
     `Fuzzing ${events.length} event type${events.length === 1 ? '' : 's'} with --seed ${seed} (${runs} runs per property; the same seed repeats this run)`,
   );
-  const [fc, { runFuzz }] = await Promise.all([import('fast-check'), import('../fuzz/run.js')]);
+  const { runFuzz } = await import('../fuzz/run.js');
   const results = await runFuzz(
     { send: setup.send, probe: setup.probe },
     {
-      fc,
       runs,
       seed,
       timeLimitMs: setup.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,

@@ -26,8 +26,8 @@ export interface FuzzOptions {
   deadlineMs: number;
   events: readonly { name: string; schema: JsonSchema }[];
   monotonicMs: () => number;
-  /** Loaded lazily by the caller (`await import('fast-check')`). */
-  fc: FastCheck;
+  /** fast-check; loaded here, on first use, when not given. */
+  fc?: FastCheck;
 }
 
 /** The minimal payload a failure shrank to, and how it was answered. */
@@ -94,7 +94,8 @@ const describeAnswer = (a: FuzzAnswer, deadlineMs?: number) =>
  * Deterministic by seed: the same seed sends the same payloads in the same order.
  */
 export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzResult[]> {
-  const { fc, events } = options;
+  const { events } = options;
+  const fc = options.fc ?? (await import('fast-check'));
   const started = options.monotonicMs();
   // Each property gets an equal share of what is left, so one slow property cannot starve the next.
   const share = (remaining: number) =>
