@@ -71,7 +71,7 @@ describe('verify --fuzz against reference receivers', () => {
     const dir = tempDir();
     const { res, check, receiver } = await fuzz('needs-optional-field', 'work_order.created', [
       '--output',
-      path.join(dir, 'verify.json'),
+      path.join(dir, 'reports', 'verify.json'),
     ]);
     expect(res.code).toBe(1);
     expect(check('fuzz.valid')).toMatchObject({ status: 'fail' });
@@ -85,7 +85,7 @@ describe('verify --fuzz against reference receivers', () => {
     expect(again.code).toBe(1);
     expect(again.stdout + again.stderr).toMatch(/500/);
     // The file is written next to the report.
-    expect(existsSync(path.join(dir, 'fuzz-20261123-valid.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'reports', 'fuzz-20261123-valid.json'))).toBe(true);
   }, 120_000);
 
   it('finds a hang on strings over 1,000 characters, shrunk to one 1,001-character string', async () => {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -149,6 +149,7 @@ async function reproduction(
 ): Promise<string> {
   const file = path.join(folder, `fuzz-${seed}-${failure.property.replace(/^fuzz\./, '')}.json`);
   try {
+    await mkdir(folder, { recursive: true });
     await writeFile(file, failure.body);
   } catch (error) {
     throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);

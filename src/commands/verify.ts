@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildEvent, deliveryHeaders } from '../core/build.js';
 import type { EventDef } from '../core/catalog.js';
@@ -252,6 +252,7 @@ export async function verifyCommand(
   if (options.output) {
     const file = path.resolve(ctx.cwd, options.output);
     try {
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, report ?? '');
     } catch (error) {
       throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
