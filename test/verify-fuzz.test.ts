@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
@@ -132,6 +132,25 @@ describe('verify --fuzz against reference receivers', () => {
       valid.hint!.replace(first.cwd, '').replace(first.receiver.url, second.receiver.url),
     );
   }, 120_000);
+
+  it('send --body refuses what would change the exact body', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'b.json'), '{"id":"x"}');
+    const merged = await runCli(['send', 'work_order.created', '--body', 'b.json', '--data', 'b.json'], {
+      cwd,
+    });
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain('leave out --data and --set');
+    writeFileSync(path.join(cwd, 'list.json'), '[1]');
+    const list = await runCli(
+      ['send', 'work_order.created', '--body', 'list.json', '--to', 'http://127.0.0.1:9/'],
+      {
+        cwd,
+      },
+    );
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('must hold one JSON object');
+  });
 
   it('refuses the fuzz flags without --fuzz', async () => {
     const res = await runCli(['verify', 'http://127.0.0.1:9/', '--runs', '5']);
