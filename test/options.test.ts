@@ -186,7 +186,42 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
     {
       command: 'verify',
       args: ['http://127.0.0.1:1/'],
-      options: { events: [], only: ['signature.*', 'timestamp.*'], skip: ['deadline'], reporter: 'junit' },
+      options: {
+        events: [],
+        only: ['signature.*', 'timestamp.*'],
+        skip: ['deadline'],
+        reporter: 'junit',
+        fuzz: false,
+      },
+    },
+  ],
+  [
+    [
+      'verify',
+      'http://127.0.0.1:1/',
+      '--fuzz',
+      '--runs',
+      '50',
+      '--seed',
+      '42',
+      '--events',
+      'quality.*',
+      '--time-limit',
+      '30s',
+    ],
+    {
+      command: 'verify',
+      args: ['http://127.0.0.1:1/'],
+      options: {
+        events: ['quality.*'],
+        only: [],
+        skip: [],
+        reporter: 'pretty',
+        fuzz: true,
+        runs: 50,
+        seed: 42,
+        timeLimit: 30_000,
+      },
     },
   ],
   [

@@ -12,7 +12,7 @@ import type { Context } from '../ui/context.js';
 import type { SignedEvent } from './signed.js';
 
 // Built and signed events live apart from sending, so `payload` loads no HTTP client or server.
-export { signedEvent, type SignedEvent } from './signed.js';
+export { signedBody, signedEvent, type SignedEvent } from './signed.js';
 
 /** POSTs a signed event and describes the attempt as a delivery record. */
 export function deliverEvent(

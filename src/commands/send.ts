@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
@@ -11,7 +13,14 @@ import { pickEvent } from '../ui/prompts.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { catalogFor, describeSecret, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
-import { deliverEvent, loadEvents, prepareLoad, signedEvent, startLocalReceiver } from './outgoing.js';
+import {
+  deliverEvent,
+  loadEvents,
+  prepareLoad,
+  signedBody,
+  signedEvent,
+  startLocalReceiver,
+} from './outgoing.js';
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
@@ -33,8 +42,32 @@ async function chooseEvents(ctx: Context, names: string[], options: Options): Pr
   throw new UsageError('name an event to send, or use --all', 'e.g. mes-webhooks send work_order.created');
 }
 
+/** `--body FILE`: the exact text to send, checked to be one JSON object. */
+async function readBody(ctx: Context, file: string, names: string[], options: Options): Promise<string> {
+  if (options.all || names.length !== 1) throw new UsageError('--body goes with exactly one event name');
+  if (options.data !== undefined || options.set.length > 0)
+    throw new UsageError('--body is sent exactly as it is: leave out --data and --set');
+  const target = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --body file ${target}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--body file ${target} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--body file ${target} must hold one JSON object`);
+  return text;
+}
+
 export async function sendCommand(ctx: Context, names: string[], options: Options): Promise<number> {
   const settings = await eventSettings(ctx, options);
+  const body = options.body === undefined ? undefined : await readBody(ctx, options.body, names, options);
   const defs = await chooseEvents(ctx, names, options);
   if (defs.length === 0) throw new UsageError('there are no events to send');
   const total = defs.length * options.count;
@@ -56,13 +89,18 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   let ok = 0;
   const urlOf = (def: EventDef) => targets.get(def) ?? local!.url;
   // --count sends to one http origin run on the load engine, readied before the clock starts.
-  const load = options.count > 1 ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
+  // An exact --body is re-signed but never rebuilt, so it stays on the plain path.
+  const load =
+    options.count > 1 && body === undefined ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
   if (!load && total <= FEW_REQUESTS) preferQuickStart();
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
     if (interrupt.aborted) throw new Stopped();
-    const event = signedEvent(ctx, def, settings, options.scheme);
+    const event =
+      body === undefined
+        ? signedEvent(ctx, def, settings, options.scheme)
+        : signedBody(ctx, def, body, settings, options.scheme);
     await settle(await deliverEvent(ctx, def, event, urlOf(def), { timeoutMs: options.timeout, dispatcher }));
   };
   const settle = async (record: DeliveryRecord) => {

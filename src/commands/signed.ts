@@ -42,3 +42,31 @@ export function signedEvent(
   };
   return { ...built, scheme: use, headers };
 }
+
+/** A file's exact bytes as the payload, signed as they are: no freshening, merging or re-serializing. */
+export function signedBody(
+  ctx: Context,
+  def: EventDef,
+  body: string,
+  settings: EventSettings,
+  scheme?: SchemeId,
+): SignedEvent {
+  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
+  const registry = registryOf(ctx.config);
+  const provider = providerOf(def, registry);
+  const payload = JSON.parse(body) as BuiltEvent['payload'];
+  const eventId = provider.eventId(payload);
+  const use = scheme ?? provider.scheme;
+  const headers = {
+    ...deliveryHeaders(body, {
+      scheme: use,
+      secret: settings.secretFor(def.provider),
+      now,
+      messageId: eventId ?? `msg_${ctx.runtime.uuid().replace(/-/g, '')}`,
+      userAgent: USER_AGENT,
+      registry,
+    }),
+    ...settings.headers,
+  };
+  return { event: def.name, provider: def.provider, payload, body, eventId, scheme: use, headers };
+}

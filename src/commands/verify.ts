@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FailureError, UsageError } from '../core/errors.js';
 import { globToRegExp } from '../core/query.js';
@@ -75,6 +75,11 @@ export async function verifyCommand(
       throw new UsageError(`no check is named "${name}"`, `the checks are ${CHECK_NAMES.join(', ')}`);
     }
   }
+  if (
+    !options.fuzz &&
+    (options.runs !== undefined || options.seed !== undefined || options.timeLimit !== undefined)
+  )
+    throw new UsageError('--runs, --seed and --time-limit go with --fuzz', 'add --fuzz');
   const selected = selectChecks(options.only, options.skip);
   const deadlineMs = options.deadline ?? provider.deadlineMs;
   const dispatcher = createDispatcher(4);
@@ -111,6 +116,7 @@ export async function verifyCommand(
   };
   const started = ctx.runtime.monotonicMs();
   const results: CheckResult[] = [];
+  let fuzzSeed: number | undefined;
 
   // One correctly signed delivery first: a receiver that is down or mute is one failure, not thirteen.
   const preflight = await post(preflightProbe(verifyContext));
@@ -125,15 +131,39 @@ export async function verifyCommand(
           `Verifying ${target} as ${provider.name} (${scheme} signatures, ${events.length} event types, deadline ${deadlineMs} ms)`,
         ),
       );
+    const secretHint = `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`;
+    // A correctly signed delivery refused: the secret is the likely cause, so fuzzing would only
+    // blame the receiver's code for it.
+    const secretSuspect = preflight.status === 401 || preflight.status === 403;
     try {
-      results.push(
-        ...(await runSession(verifyContext, selected, {
-          preflightStatus: preflight.status!,
-          clock: () => ctx.runtime.monotonicMs(),
-          onResult: print,
-          secretHint: `signed with ${describeSecret(secretSource)}; give the receiver's secret with --secret or MES_WEBHOOKS_SECRET`,
-        })),
-      );
+      if (options.fuzz && secretSuspect) {
+        const refused: CheckResult = {
+          name: 'fuzz.valid',
+          description: 'A valid, correctly signed payload is never answered 5xx or with a dropped connection',
+          status: 'fail',
+          message: `correctly signed deliveries get ${preflight.status}: the secret is the likely cause, so nothing was fuzzed`,
+          hint: secretHint,
+          evidence: [],
+          durationMs: 0,
+        };
+        results.push(refused);
+        print(refused);
+      } else if (options.fuzz) {
+        const { fuzzVerify } = await import('./verify-fuzz.js');
+        const fuzzed = await fuzzVerify(ctx, verifyContext, options, { target, dispatcher });
+        fuzzSeed = fuzzed.seed;
+        for (const check of fuzzed.checks) print(check);
+        results.push(...fuzzed.checks);
+      } else {
+        results.push(
+          ...(await runSession(verifyContext, selected, {
+            preflightStatus: preflight.status!,
+            clock: () => ctx.runtime.monotonicMs(),
+            onResult: print,
+            secretHint,
+          })),
+        );
+      }
     } finally {
       await dispatcher.close();
     }
@@ -146,7 +176,8 @@ export async function verifyCommand(
   });
 
   let report: string | undefined;
-  if (options.reporter === 'json') report = `${JSON.stringify({ summary, checks: results })}\n`;
+  if (options.reporter === 'json')
+    report = `${JSON.stringify({ summary: { ...summary, ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }) }, checks: results })}\n`;
   else if (options.reporter === 'junit') report = junitReport(results, summary);
   else if (options.output) {
     const { Chalk } = await import('chalk');
@@ -156,6 +187,7 @@ export async function verifyCommand(
   if (options.output) {
     const file = path.resolve(ctx.cwd, options.output);
     try {
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, report ?? '');
     } catch (error) {
       throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
@@ -166,6 +198,8 @@ export async function verifyCommand(
   }
   if (unreachable) throw new FailureError(unreachable.message, unreachable.hint);
   if (pretty || options.output) ctx.err(renderSummary(c, summary));
+  if (fuzzSeed !== undefined && summary.failed > 0)
+    ctx.err(`Repeat this fuzzing run with --seed ${fuzzSeed}.`);
   if (summary.failed > 0) throw new FailureError(`${summary.failed} of ${results.length} checks failed`);
   return 0;
 }

@@ -12,6 +12,11 @@ const MAX_COUNT = 10_000_000;
 
 export const sendOptions = {
   ...eventOptions,
+  body: flag(
+    '--body <file>',
+    'send this file byte for byte as the payload, signed (no fixture, --data or --set; what verify --fuzz writes)',
+    (p) => p.z.string().min(1).optional(),
+  ),
   all: flag('--all', 'send every event type (of --provider, if given)', (p) => p.off()),
   ...targetOption('receiver URL (default: MES_WEBHOOKS_URL, the config file, else a listener started here)'),
   count: flag('--count <n>', 'send each event this many times (a load test)', (p) =>

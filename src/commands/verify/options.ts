@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { configOption, providerOption, schemeOption, secretOption } from '../groups.js';
+import { configOption, providerOption, schemeOption, secretOption, seedOption } from '../groups.js';
 
 const REPORTERS = ['pretty', 'json', 'junit'] as const;
 
@@ -9,7 +9,7 @@ export const verifyOptions = {
   ...secretOption("the receiver's secret"),
   events: flag(
     '--events <globs>',
-    'only these event types for signature.valid (comma-separated globs)',
+    'only these event types for signature.valid and --fuzz (comma-separated globs)',
     (p) => p.commaList(),
     { repeatable: true },
   ),
@@ -43,6 +43,20 @@ export const verifyOptions = {
     'a URL of your receiver answering how many times an event id was processed ({id} is replaced, else ?eventId= is added); runs idempotency.processed-once',
     (p) => p.z.string().min(1).optional(),
   ),
+  fuzz: flag(
+    '--fuzz',
+    "instead of the fixed checks, send payloads generated from each event's schema (valid and invalid), shrinking each failure",
+    (p) => p.off(),
+  ),
+  runs: flag('--runs <n>', 'with --fuzz: generated payloads per property (default: 100)', (p) =>
+    p.int(1, 100_000).optional(),
+  ),
+  ...seedOption('with --fuzz: the seed that makes a run repeatable (default: random, always printed)'),
+  timeLimit: flag(
+    '--time-limit <duration>',
+    'with --fuzz: stop generating after this long (default: 60s)',
+    (p) => p.duration().optional(),
+  ),
   ...configOption,
 };
 
@@ -55,6 +69,7 @@ export const verifySpec: CommandSpec = {
   examples: [
     'mes-webhooks verify http://localhost:3000/webhooks/mes',
     'mes-webhooks verify http://localhost:3000/webhooks/katana --provider katana --reporter junit --output verify.xml',
+    'mes-webhooks verify http://localhost:3000/webhooks/mes --fuzz --runs 200 --seed 42',
     'mes-webhooks verify http://localhost:3000/hooks --only \'signature.*\' --secret "$HOOK_SECRET"',
   ],
   load: async () => (await import('../verify.js')).verifyCommand,
