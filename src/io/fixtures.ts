@@ -36,6 +36,7 @@ async function readFixture(file: string, provider: string, registry: Registry): 
     provider,
     description: parsed.data.description,
     payload: parsed.data.payload,
+    file,
   };
 }
 
@@ -68,6 +69,26 @@ function inProviderOrder(events: readonly EventDef[], registry: Registry): Event
   return [...events].sort((a, b) => at(a) - at(b));
 }
 
+/**
+ * A user's event of a built-in name takes the built-in's place (and is marked so `events` can say
+ * which is used); a later folder's wins over an earlier one's.
+ */
+function withUserEvents(builtins: readonly EventDef[], users: readonly EventDef[]): EventDef[] {
+  const events = [...builtins];
+  const at = new Map(events.map((e, i) => [`${e.provider}\0${e.name}`, i]));
+  for (const user of users) {
+    const key = `${user.provider}\0${user.name}`;
+    const index = at.get(key);
+    if (index === undefined) {
+      at.set(key, events.length);
+      events.push(user);
+    } else {
+      events[index] = { ...user, overrides: events[index]!.file === undefined || events[index]!.overrides };
+    }
+  }
+  return events;
+}
+
 const cache = new WeakMap<Registry, Map<string, Promise<Catalog>>>();
 
 /**
@@ -92,7 +113,7 @@ export function loadCatalog(
             : new UsageError(`cannot read the fixture folder ${folder}: ${error.message}`);
         }),
       ),
-    ]).then((lists) => createCatalog(lists.flat(), registry));
+    ]).then(([builtins, ...users]) => createCatalog(withUserEvents(builtins!, users.flat()), registry));
     perRegistry.set(key, catalog);
   }
   return catalog;
