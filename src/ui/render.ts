@@ -102,7 +102,9 @@ export function renderEventTable(c: ChalkInstance, events: readonly EventDef[]):
       lines.push(c.bold.underline(provider));
     }
     // A user's fixture says so, and whether it stands in for the built-in event of its name.
-    const mark = e.file ? `  ${c.yellow(e.overrides ? `[yours, used over the built-in: ${e.file}]` : `[yours: ${e.file}]`)}` : '';
+    const mark = e.file
+      ? `  ${c.yellow(e.overrides ? `[yours, used over the built-in: ${e.file}]` : `[yours: ${e.file}]`)}`
+      : '';
     lines.push(`  ${c.cyan(e.name.padEnd(width))}  ${c.dim(truncate(e.description, 90))}${mark}`);
   }
   return lines;

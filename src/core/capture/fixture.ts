@@ -33,7 +33,9 @@ const PROBES = [
  * and ids: whatever differs is the provider's to renew, whatever its id and time formats are.
  */
 export function freshPointers(provider: Provider, payload: Payload): string[] {
-  const [a, b] = PROBES.map((f) => new Map(leaves(provider.freshen(payload, f)).map((l) => [l.pointer, l.value])));
+  const [a, b] = PROBES.map(
+    (f) => new Map(leaves(provider.freshen(payload, f)).map((l) => [l.pointer, l.value])),
+  );
   const fresh = [...a!.keys()].filter((p) => JSON.stringify(a!.get(p)) !== JSON.stringify(b!.get(p)));
   return fresh.sort();
 }
@@ -45,10 +47,17 @@ function providerFor(record: DeliveryRecord, payload: Payload, registry: Registr
   return registry.providers.find((provider) => provider.matches(payload));
 }
 
-export function captureDelivery(record: DeliveryRecord, registry: Registry, redactPointers: readonly string[], faker: Faker): CapturedDelivery {
+export function captureDelivery(
+  record: DeliveryRecord,
+  registry: Registry,
+  redactPointers: readonly string[],
+  faker: Faker,
+): CapturedDelivery {
   const id = record.deliveryId;
   if (record.direction !== 'received')
-    throw new CaptureRefusal(`${id} is a delivery this tool sent, not one it received; capture takes what listen received`);
+    throw new CaptureRefusal(
+      `${id} is a delivery this tool sent, not one it received; capture takes what listen received`,
+    );
   if (record.request.bodyEncoding === 'base64')
     throw new CaptureRefusal(`${id}: the body is binary, not JSON`);
   let payload: unknown;

@@ -8,7 +8,8 @@ const PHONE_KEY = /phone|mobile|tel|fax|msisdn/i;
 const PHONE_VALUE = /^\+?[\d\s().-]+$/;
 const TOKEN_KEY = /token|secret|password|passwd|api[_-]?key|authorization|credential|session/i;
 // Prefixed secrets (sk_live_…, whsec_…, ghp_…), JWTs and Bearer values.
-const TOKEN_VALUE = /^(?:(?:sk|pk|rk|whsec|ghp|gho|xox[abp])_[\w-]{8,}|eyJ[\w-]+\.[\w-]+\.[\w-]+|Bearer\s+\S+)$/;
+const TOKEN_VALUE =
+  /^(?:(?:sk|pk|rk|whsec|ghp|gho|xox[abp])_[\w-]{8,}|eyJ[\w-]+\.[\w-]+\.[\w-]+|Bearer\s+\S+)$/;
 
 /** The default list: which leaf values look like personal data or secrets, and so are faked. */
 export function defaultKind(key: string, value: unknown): FakeKind | undefined {
@@ -16,7 +17,12 @@ export function defaultKind(key: string, value: unknown): FakeKind | undefined {
   if (EMAIL.test(value)) return 'email';
   if (TOKEN_VALUE.test(value) || TOKEN_KEY.test(key)) return 'token';
   const digits = value.replace(/\D/g, '').length;
-  if (PHONE_VALUE.test(value) && digits >= 7 && digits <= 15 && (PHONE_KEY.test(key) || value.startsWith('+')))
+  if (
+    PHONE_VALUE.test(value) &&
+    digits >= 7 &&
+    digits <= 15 &&
+    (PHONE_KEY.test(key) || value.startsWith('+'))
+  )
     return 'phone';
   return undefined;
 }
@@ -70,11 +76,7 @@ function shaped(text: string, n: number): string {
     return state % m;
   };
   return text.replace(/[a-z]|[A-Z]|\d/g, (c) =>
-    /\d/.test(c)
-      ? String(next(10))
-      : /[a-z]/.test(c)
-        ? LETTERS[next(26)]!
-        : LETTERS[next(26)]!.toUpperCase(),
+    /\d/.test(c) ? String(next(10)) : /[a-z]/.test(c) ? LETTERS[next(26)]! : LETTERS[next(26)]!.toUpperCase(),
   );
 }
 

@@ -21,18 +21,25 @@ const digitsRange = (n: number) => (n <= 1 ? '0:9' : `${10 ** (n - 1)}:${10 ** n
  */
 export function templateFor(value: string | number): string {
   if (typeof value === 'number')
-    return Number.isInteger(value) && value > 0 ? `{{int:${digitsRange(String(value).length)}}}` : String(value);
+    return Number.isInteger(value) && value > 0
+      ? `{{int:${digitsRange(String(value).length)}}}`
+      : String(value);
   if (/^\d+$/.test(value)) return value;
   return value
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{{uuid}}')
-    .replace(/(?<![{:\w])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,99}(?![\w}])/g, (m) => `{{hex:${m.length}}}`)
+    .replace(
+      /(?<![{:\w])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,99}(?![\w}])/g,
+      (m) => `{{hex:${m.length}}}`,
+    )
     .replace(/(?<![{:\d])\d+(?![\d}:])/g, (m) => `{{int:${digitsRange(m.length)}}}`);
 }
 
 function varName(pointer: string, key: string, taken: Set<string>): string {
   const parts = pointer.split('/').filter(Boolean);
   const parent = parts[parts.length - 2] ?? 'link';
-  const base = (key === 'id' || key === 'ID' ? `${parent}Id` : key).replace(/\W/g, '_').replace(/^(\d)/, '_$1');
+  const base = (key === 'id' || key === 'ID' ? `${parent}Id` : key)
+    .replace(/\W/g, '_')
+    .replace(/^(\d)/, '_$1');
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
@@ -41,7 +48,10 @@ function varName(pointer: string, key: string, taken: Set<string>): string {
 
 /** Ids under id-like keys that two or more captured deliveries share: the links between the steps. */
 export function findLinks(deliveries: readonly CapturedDelivery[]): Link[] {
-  const holders = new Map<string, { pointer: string; key: string; value: string | number; in: Set<number> }>();
+  const holders = new Map<
+    string,
+    { pointer: string; key: string; value: string | number; in: Set<number> }
+  >();
   deliveries.forEach((d, index) => {
     const fresh = new Set(d.fresh);
     for (const leaf of leaves(d.payload)) {
@@ -49,7 +59,12 @@ export function findLinks(deliveries: readonly CapturedDelivery[]): Link[] {
       if (typeof leaf.value !== 'string' && typeof leaf.value !== 'number') continue;
       if (leaf.value === '') continue;
       const k = JSON.stringify(leaf.value);
-      const found = holders.get(k) ?? { pointer: leaf.pointer, key: leaf.key, value: leaf.value, in: new Set() };
+      const found = holders.get(k) ?? {
+        pointer: leaf.pointer,
+        key: leaf.key,
+        value: leaf.value,
+        in: new Set(),
+      };
       found.in.add(index);
       holders.set(k, found);
     }
@@ -70,14 +85,22 @@ function withVariables(payload: unknown, links: readonly Link[]): unknown {
     for (const link of links) {
       const text = String(link.value);
       if (text.length < 3) continue;
-      out = out.replace(new RegExp(`(?<![\\w-])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), `{{${link.name}}}`);
+      out = out.replace(
+        new RegExp(`(?<![\\w-])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'),
+        `{{${link.name}}}`,
+      );
     }
     return out;
   });
 }
 
 /** The `set` of one step: every value of the capture except the ones the provider freshens. */
-function setsFor(payload: unknown, fresh: readonly string[], templated: unknown, pointer = ''): [string, unknown][] {
+function setsFor(
+  payload: unknown,
+  fresh: readonly string[],
+  templated: unknown,
+  pointer = '',
+): [string, unknown][] {
   if (fresh.includes(pointer)) return [];
   const inside = fresh.some((p) => p.startsWith(`${pointer}/`));
   if (!inside || !isObject(getAt(payload, pointer)))
