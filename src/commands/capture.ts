@@ -59,6 +59,13 @@ async function select(ctx: Context, ids: string[], options: Options): Promise<De
         'run `mes-webhooks logs --direction received` to see the ids',
         'E_NOT_IN_LOG',
       );
+    const sent = ids.filter((id) => found.get(id)!.direction !== 'received');
+    if (sent.length > 0)
+      throw new UsageError(
+        `sent by this tool, not received: ${sent.join(', ')}`,
+        'capture takes what `mes-webhooks listen` received; `logs --direction received` lists those',
+        'E_NOT_CAPTURABLE',
+      );
     return [...new Set(ids)].map((id) => found.get(id)!).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
   const matches = matcher({
