@@ -19,7 +19,7 @@ async function parse(argv: string[]) {
   return seen;
 }
 
-const eventDefaults = { set: [], header: [] };
+const eventDefaults = { set: [], header: [], strict: false };
 
 const TABLE: [string[], { command: string; args: unknown[]; options: Record<string, unknown> }][] = [
   [['events'], { command: 'events', args: [], options: { json: false } }],
@@ -47,6 +47,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         set: ['a=1', 'b=2'],
         header: ['X-A: 1'],
         timestampOffset: -600_000,
+        strict: false,
         headers: false,
         json: false,
       },
@@ -91,6 +92,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         port: 4000,
         host: '127.0.0.1',
         strict: false,
+        strictSchema: false,
         maxBody: 1024 * 1024,
         ui: false,
         json: false,
@@ -120,6 +122,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         host: '127.0.0.1',
         path: '/hook',
         strict: false,
+        strictSchema: false,
         maxBody: 1024 * 1024,
         forwardTo: 'http://127.0.0.1:3000/x',
         failRate: 0.25,
@@ -151,6 +154,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         deadline: 2000,
         maxAttempts: 4,
         dryRun: true,
+        full: false,
         json: false,
         log: true,
       },
@@ -237,6 +241,56 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
       },
     },
   ],
+  [
+    ['schema', 'work_order.created'],
+    { command: 'schema', args: ['work_order.created'], options: { all: false } },
+  ],
+  [
+    ['export', 'asyncapi', '--provider', 'katana', '--format', 'yaml'],
+    { command: 'export', args: ['asyncapi'], options: { provider: 'katana', format: 'yaml' } },
+  ],
+  [
+    [
+      'capture',
+      'dlv_1',
+      'dlv_2',
+      '--redact',
+      '/data/customer/email',
+      '--redact',
+      '/data/note',
+      '--scenario',
+      'staging-flow',
+      '--keep-gaps',
+      '--force',
+    ],
+    {
+      command: 'capture',
+      args: [['dlv_1', 'dlv_2']],
+      options: {
+        redact: ['/data/customer/email', '/data/note'],
+        scenario: 'staging-flow',
+        keepGaps: true,
+        force: true,
+        json: false,
+      },
+    },
+  ],
+  [
+    ['capture', '--last', '3', '--event', 'work_order.*', '--since', '1h', '--json'],
+    {
+      command: 'capture',
+      args: [[]],
+      options: {
+        last: 3,
+        event: 'work_order.*',
+        since: '1h',
+        redact: [],
+        keepGaps: false,
+        force: false,
+        json: true,
+      },
+    },
+  ],
 ];
 
 describe('argv → options', () => {
@@ -260,6 +314,9 @@ describe('argv → options', () => {
     );
     await expect(parse(['send', 'x', '--header', 'A: 1\nB: 2'])).rejects.toThrow(
       /--header: must not hold a line break/,
+    );
+    await expect(parse(['capture', '--scenario', 'My Flow'])).rejects.toThrow(
+      /--scenario: must be lowercase letters, digits and -/,
     );
     await expect(parse(['send', 'x', '--nope'])).rejects.toMatchObject({ code: 'commander.unknownOption' });
   });
