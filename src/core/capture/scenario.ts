@@ -102,9 +102,10 @@ function setsFor(
   pointer = '',
 ): [string, unknown][] {
   if (fresh.includes(pointer)) return [];
-  const inside = fresh.some((p) => p.startsWith(`${pointer}/`));
+  // The payload itself is never set whole: a step sets its top-level keys, or deeper around fresh ones.
+  const inside = pointer === '' || fresh.some((p) => p.startsWith(`${pointer}/`));
   if (!inside || !isObject(getAt(payload, pointer)))
-    return pointer === '' ? [] : [[pointerToDotPath(pointer, payload), getAt(templated, pointer)]];
+    return [[pointerToDotPath(pointer, payload), getAt(templated, pointer)]];
   const here = getAt(payload, pointer) as Record<string, unknown>;
   return Object.keys(here).flatMap((k) =>
     setsFor(payload, fresh, templated, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
