@@ -14,7 +14,12 @@ import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 /** The package's own fixtures folder (the same from src/ and from dist/). */
 export const BUILTIN_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
-async function readFixture(file: string, provider: string, registry: Registry): Promise<EventDef> {
+async function readFixture(
+  file: string,
+  provider: string,
+  registry: Registry,
+  markFile: boolean,
+): Promise<EventDef> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -36,7 +41,7 @@ async function readFixture(file: string, provider: string, registry: Registry): 
     provider,
     description: parsed.data.description,
     payload: parsed.data.payload,
-    file,
+    ...(markFile ? { file } : {}),
   };
 }
 
@@ -44,6 +49,8 @@ async function readFixture(file: string, provider: string, registry: Registry): 
 export async function loadFixtures(
   root: string = BUILTIN_FIXTURES,
   registry: Registry = BUILTIN_REGISTRY,
+  /** Events of a user's folder name their file, so `events` can say where they come from. */
+  markFiles = false,
 ): Promise<EventDef[]> {
   const rank = (id: string) => {
     const index = registry.providers.findIndex((p) => p.id === id);
@@ -56,7 +63,9 @@ export async function loadFixtures(
   const perProvider = await Promise.all(
     providers.sort(byProviderOrder).map(async (provider) => {
       const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();
-      return Promise.all(files.map((f) => readFixture(path.join(root, provider, f), provider, registry)));
+      return Promise.all(
+        files.map((f) => readFixture(path.join(root, provider, f), provider, registry, markFiles)),
+      );
     }),
   );
   return perProvider.flat();
@@ -107,7 +116,7 @@ export function loadCatalog(
     catalog = Promise.all([
       import('../generated/catalog.js').then((m) => inProviderOrder(m.BUILTIN_EVENTS, registry)),
       ...extraFolders.map((folder) =>
-        loadFixtures(folder, registry).catch((error: Error) => {
+        loadFixtures(folder, registry, true).catch((error: Error) => {
           throw error instanceof UsageError
             ? error
             : new UsageError(`cannot read the fixture folder ${folder}: ${error.message}`);
