@@ -83,7 +83,7 @@ export function parseSchedule(
         options.attempts = Number(value);
       else
         throw new UsageError(
-          `schedule: cannot read "${pair}"`,
+          `cannot read "${pair}"`,
           'exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8',
           'E_BAD_SCHEDULE',
         );
