@@ -122,6 +122,8 @@ describe('captureDelivery', () => {
     expect(refuse(record('{"id":'))).toThrow(/not JSON/);
     expect(refuse(record('[1,2]'))).toThrow(/not an object/);
     expect(refuse(record('{"hello":"world"}'))).toThrow(/no provider/);
+    const traversal = JSON.stringify({ id: 'x', type: '../../etc/passwd', timestamp: 't', data: {} });
+    expect(refuse(record(traversal, { provider: 'mes' }))).toThrow(/cannot name a fixture file/);
   });
 });
 

@@ -71,6 +71,9 @@ export function captureDelivery(
   if (!provider) throw new CaptureRefusal(`${id}: no provider's envelope fits the body`);
   const event = provider.eventType(payload) ?? record.event;
   if (!event) throw new CaptureRefusal(`${id}: the body names no event type`);
+  // The event names the fixture file: nothing that could leave the provider's folder.
+  if (!/^[A-Za-z0-9_][\w.:-]*$/.test(event) || event.includes('..'))
+    throw new CaptureRefusal(`${id}: the event type ${JSON.stringify(event)} cannot name a fixture file`);
   const redaction = redact(payload, redactPointers, faker);
   return {
     deliveryId: id,
