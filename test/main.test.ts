@@ -129,6 +129,43 @@ describe('main(argv, ctx)', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: true });
   });
 
+  it("waits a captured scenario's own gaps on the fake clock", async () => {
+    const target = await receiver();
+    const clock = new FakeClock();
+    const ctx = fakeContext({ clock });
+    const file = path.join(ctx.cwd, 'flow.json');
+    const steps = [
+      { event: 'work_order.created', set: { 'data.workOrder.id': '{{wo}}' } },
+      { event: 'work_order.started', after: '90s', set: { 'data.workOrder.id': '{{wo}}' } },
+      { event: 'work_order.completed', after: '1500ms', set: { 'data.workOrder.id': '{{wo}}' } },
+    ];
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      file,
+      JSON.stringify({ name: 'flow', description: 'captured', vars: { wo: 'wo-{{hex:6}}' }, steps }),
+    );
+    const started = clock.ms;
+    let finished = false;
+    const run = main(['scenario', file, '--to', target.url, '--json', '--no-log'], ctx).finally(
+      () => (finished = true),
+    );
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await until(() => finished || clock.waiting > 0, 'a gap or the end');
+      if (finished) break;
+      const before = clock.ms;
+      clock.advance(500);
+      while (clock.waiting > 0) clock.advance(500);
+      waits.push(clock.ms - before);
+    }
+    expect(await run).toBe(0);
+    expect(waits).toEqual([90_000, 1500]);
+    expect(clock.ms - started).toBe(91_500);
+    const ids = target.received.map((r) => JSON.parse(r.body.toString()).data.workOrder.id);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toMatch(/^wo-[0-9a-f]{6}$/);
+  });
+
   it('waits a scenario --gap on the fake clock', async () => {
     const target = await receiver();
     const clock = new FakeClock();

@@ -296,6 +296,52 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
       },
     },
   ],
+  [
+    ['export', 'asyncapi', '--provider', 'katana', '--format', 'yaml'],
+    { command: 'export', args: ['asyncapi'], options: { provider: 'katana', format: 'yaml' } },
+  ],
+  [
+    [
+      'capture',
+      'dlv_1',
+      'dlv_2',
+      '--redact',
+      '/data/customer/email',
+      '--redact',
+      '/data/note',
+      '--scenario',
+      'staging-flow',
+      '--keep-gaps',
+      '--force',
+    ],
+    {
+      command: 'capture',
+      args: [['dlv_1', 'dlv_2']],
+      options: {
+        redact: ['/data/customer/email', '/data/note'],
+        scenario: 'staging-flow',
+        keepGaps: true,
+        force: true,
+        json: false,
+      },
+    },
+  ],
+  [
+    ['capture', '--last', '3', '--event', 'work_order.*', '--since', '1h', '--json'],
+    {
+      command: 'capture',
+      args: [[]],
+      options: {
+        last: 3,
+        event: 'work_order.*',
+        since: '1h',
+        redact: [],
+        keepGaps: false,
+        force: false,
+        json: true,
+      },
+    },
+  ],
 ];
 
 describe('argv → options', () => {
@@ -319,6 +365,9 @@ describe('argv → options', () => {
     );
     await expect(parse(['send', 'x', '--header', 'A: 1\nB: 2'])).rejects.toThrow(
       /--header: must not hold a line break/,
+    );
+    await expect(parse(['capture', '--scenario', 'My Flow'])).rejects.toThrow(
+      /--scenario: must be lowercase letters, digits and -/,
     );
     await expect(parse(['send', 'x', '--nope'])).rejects.toMatchObject({ code: 'commander.unknownOption' });
   });

@@ -238,7 +238,13 @@ describe('the config file', () => {
     });
     const events = await runCli(['events', '--provider', 'acme', '--json'], { cwd });
     expect(JSON.parse(events.stdout)).toEqual([
-      { name: 'batch.released', provider: 'acme', description: 'A batch passed QA and was released' },
+      {
+        name: 'batch.released',
+        provider: 'acme',
+        description: 'A batch passed QA and was released',
+        source: path.join(cwd, 'my-fixtures', 'acme', 'batch.released.json'),
+        overrides: false,
+      },
     ]);
     const res = await runCli(['send', 'batch.released', '--to', target.url], {
       cwd,

@@ -9,7 +9,16 @@ export async function eventsCommand(ctx: Context, options: OptionsOf<typeof even
   const events = options.provider ? catalog.ofProvider(options.provider) : catalog.events;
   if (options.json) {
     ctx.out(
-      JSON.stringify(events.map(({ name, provider, description }) => ({ name, provider, description }))),
+      JSON.stringify(
+        // A user's fixture names its file and whether it stands in for the built-in of its name.
+        events.map(({ name, provider, description, file, overrides }) => ({
+          name,
+          provider,
+          description,
+          source: file ?? 'built-in',
+          ...(file ? { overrides: overrides === true } : {}),
+        })),
+      ),
     );
     return 0;
   }

@@ -1,3 +1,4 @@
+import { captureSpec } from './capture/options.js';
 import type { CommandSpec } from './declare.js';
 import { eventsSpec } from './events/options.js';
 import { exportSpec } from './export/options.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   initSpec,
   logsSpec,
   replaySpec,
+  captureSpec,
   schemaSpec,
   exportSpec,
 ];

@@ -47,6 +47,7 @@ export async function scenarioCommand(
   // Each step is built and signed once: a duplicate is the same delivery again, byte for byte.
   const built = steps.map((step) => ({
     def: step.def,
+    delayMs: step.delayMs,
     event: signedEvent(
       ctx,
       step.def,
@@ -74,7 +75,8 @@ export async function scenarioCommand(
   let sent = 0;
   const run = async () => {
     for (const [index, delivery] of plan.entries()) {
-      if (index > 0 && options.gap > 0) await ctx.runtime.sleep(options.gap, interrupt.signal);
+      const wait = delivery.duplicate ? options.gap : (delivery.item.delayMs ?? options.gap);
+      if (index > 0 && wait > 0) await ctx.runtime.sleep(wait, interrupt.signal);
       if (interrupt.aborted) return;
       const { def, event } = delivery.item;
       const record = await deliverEvent(ctx, def, event, targets[delivery.step - 1] ?? local!.url, {

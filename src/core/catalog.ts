@@ -9,6 +9,8 @@ export const fixtureFileSchema = z.strictObject({
   event: z.string().min(1),
   description: z.string().min(1),
   source: z.string().min(1).optional(),
+  /** JSON Pointers the provider renews on every send (ids, timestamps); written by `capture`. */
+  fresh: z.array(z.string().regex(/^(\/[^/]*)+$/, 'must be a JSON Pointer')).optional(),
   payload: z.record(z.string(), z.unknown()),
 });
 export type FixtureFile = z.infer<typeof fixtureFileSchema>;
@@ -18,6 +20,10 @@ export interface EventDef {
   provider: string;
   description: string;
   payload: Payload;
+  /** The fixture file of a user's event; absent for a built-in one. */
+  file?: string;
+  /** A user's event that stands in for the built-in event of the same name. */
+  overrides?: boolean;
 }
 
 export interface Catalog {

@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'E_BAD_SECRET'
   | 'E_BAD_CONFIG'
   | 'E_NOT_LISTENING'
+  | 'E_NOT_IN_LOG'
+  | 'E_NOT_CAPTURABLE'
+  | 'E_EXISTS'
+  | 'E_UNWRITABLE'
   | 'E_INTERRUPTED';
 
 /** An error with a stable code, the exit code the CLI ends with, and a hint naming what to do next. */

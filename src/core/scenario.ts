@@ -2,6 +2,16 @@ import { z } from './zod.js';
 import type { Catalog, EventDef } from './catalog.js';
 import { UsageError } from './errors.js';
 import { parsePath } from './overrides.js';
+import { parseDuration } from './schedule.js';
+
+const duration = z.string().refine((text) => {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a duration like 500ms, 5s, 10m');
 
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -14,6 +24,8 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         event: z.string().min(1),
         provider: z.string().optional(),
+        /** Wait this long after the step before (a captured flow's own gaps); --gap otherwise. */
+        after: duration.optional(),
         /** Dot paths to values; strings may hold `{{var}}`. */
         set: z.record(z.string(), z.unknown()).default({}),
       }),
@@ -123,6 +135,8 @@ export function planDeliveries<T>(
 export interface ScenarioStep {
   def: EventDef;
   sets: { path: (string | number)[]; value: unknown }[];
+  /** How long to wait after the step before, when the scenario says. */
+  delayMs?: number;
 }
 
 /** The scenario's steps with variables drawn and filled: ready to build. */
@@ -139,5 +153,6 @@ export function expandScenario(
       path: parsePath(path),
       value: fill(value, vars, random, uuid),
     })),
+    ...(step.after === undefined ? {} : { delayMs: parseDuration(step.after) }),
   }));
 }

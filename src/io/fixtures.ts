@@ -14,7 +14,12 @@ import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 /** The package's own fixtures folder (the same from src/ and from dist/). */
 export const BUILTIN_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
-async function readFixture(file: string, provider: string, registry: Registry): Promise<EventDef> {
+async function readFixture(
+  file: string,
+  provider: string,
+  registry: Registry,
+  markFile: boolean,
+): Promise<EventDef> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -36,6 +41,7 @@ async function readFixture(file: string, provider: string, registry: Registry): 
     provider,
     description: parsed.data.description,
     payload: parsed.data.payload,
+    ...(markFile ? { file } : {}),
   };
 }
 
@@ -43,6 +49,8 @@ async function readFixture(file: string, provider: string, registry: Registry): 
 export async function loadFixtures(
   root: string = BUILTIN_FIXTURES,
   registry: Registry = BUILTIN_REGISTRY,
+  /** Events of a user's folder name their file, so `events` can say where they come from. */
+  markFiles = false,
 ): Promise<EventDef[]> {
   const rank = (id: string) => {
     const index = registry.providers.findIndex((p) => p.id === id);
@@ -55,7 +63,9 @@ export async function loadFixtures(
   const perProvider = await Promise.all(
     providers.sort(byProviderOrder).map(async (provider) => {
       const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();
-      return Promise.all(files.map((f) => readFixture(path.join(root, provider, f), provider, registry)));
+      return Promise.all(
+        files.map((f) => readFixture(path.join(root, provider, f), provider, registry, markFiles)),
+      );
     }),
   );
   return perProvider.flat();
@@ -66,6 +76,26 @@ function inProviderOrder(events: readonly EventDef[], registry: Registry): Event
   const rank = new Map(registry.providers.map((p, i) => [p.id, i]));
   const at = (e: EventDef) => rank.get(e.provider) ?? rank.size;
   return [...events].sort((a, b) => at(a) - at(b));
+}
+
+/**
+ * A user's event of a built-in name takes the built-in's place (and is marked so `events` can say
+ * which is used); a later folder's wins over an earlier one's.
+ */
+function withUserEvents(builtins: readonly EventDef[], users: readonly EventDef[]): EventDef[] {
+  const events = [...builtins];
+  const at = new Map(events.map((e, i) => [`${e.provider}\0${e.name}`, i]));
+  for (const user of users) {
+    const key = `${user.provider}\0${user.name}`;
+    const index = at.get(key);
+    if (index === undefined) {
+      at.set(key, events.length);
+      events.push(user);
+    } else {
+      events[index] = { ...user, overrides: events[index]!.file === undefined || events[index]!.overrides };
+    }
+  }
+  return events;
 }
 
 const cache = new WeakMap<Registry, Map<string, Promise<Catalog>>>();
@@ -86,13 +116,13 @@ export function loadCatalog(
     catalog = Promise.all([
       import('../generated/catalog.js').then((m) => inProviderOrder(m.BUILTIN_EVENTS, registry)),
       ...extraFolders.map((folder) =>
-        loadFixtures(folder, registry).catch((error: Error) => {
+        loadFixtures(folder, registry, true).catch((error: Error) => {
           throw error instanceof UsageError
             ? error
             : new UsageError(`cannot read the fixture folder ${folder}: ${error.message}`);
         }),
       ),
-    ]).then((lists) => createCatalog(lists.flat(), registry));
+    ]).then(([builtins, ...users]) => createCatalog(withUserEvents(builtins!, users.flat()), registry));
     perRegistry.set(key, catalog);
   }
   return catalog;

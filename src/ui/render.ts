@@ -101,7 +101,11 @@ export function renderEventTable(c: ChalkInstance, events: readonly EventDef[]):
       if (lines.length > 0) lines.push('');
       lines.push(c.bold.underline(provider));
     }
-    lines.push(`  ${c.cyan(e.name.padEnd(width))}  ${c.dim(truncate(e.description, 90))}`);
+    // A user's fixture says so, and whether it stands in for the built-in event of its name.
+    const mark = e.file
+      ? `  ${c.yellow(e.overrides ? `[yours, used over the built-in: ${e.file}]` : `[yours: ${e.file}]`)}`
+      : '';
+    lines.push(`  ${c.cyan(e.name.padEnd(width))}  ${c.dim(truncate(e.description, 90))}${mark}`);
   }
   return lines;
 }
