@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { writeLog } from './logdata.mjs';
+import { storeCase } from './store.mjs';
 import {
   BARE_SERVER,
   BIN,
@@ -268,14 +269,15 @@ console.log(
   `mes-webhooks benchmarks · node ${process.version} · ${cpus().length} × ${cpu} · ${mib(totalmem() / 1024)} · ${ROUNDS} rounds`,
 );
 // The cases, in order. A case is an async function that pushes rows (name, ours, baseline, ratio,
-// target) onto `rows`; a new one is a function and a line here, and its name joins BENCH_ONLY. The
-// PostgreSQL delivery log store's case (`storeCase` of bench/store.mjs) joins as ['store', storeCase].
+// target) onto `rows`; a new one is a function and a line here, and its name joins BENCH_ONLY.
 const CASES = [
   ['startup', startup],
   ['sending', sending],
   ['listening', listening],
   ['log', logQuery],
   ['replay', replay],
+  // The listener with the PostgreSQL log against the file log (starts its own server).
+  ['store', () => storeCase(rows, { rounds: ROUNDS })],
 ];
 for (const [name, fn] of CASES) {
   if (ONLY && !ONLY.includes(name)) continue;
