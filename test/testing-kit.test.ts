@@ -207,6 +207,46 @@ describe('checkReceiver against flawed receivers', () => {
   });
 });
 
+describe('checkReceiver with fuzz', () => {
+  // Reads workOrder.status without a guard: a payload the schema allows without it crashes the handler.
+  const needsStatus = withWebhook({ provider: 'mes', secret }, async ({ payload }) => {
+    const workOrder = (payload as { data?: { workOrder?: Record<string, unknown> } }).data?.workOrder;
+    if (workOrder && !Object.hasOwn(workOrder, 'status')) return new Response('boom', { status: 500 });
+    return new Response('ok');
+  });
+  const correct = withWebhook({ provider: 'mes', secret }, async () => new Response('ok'));
+  const fuzz = { runs: 40, seed: 7, timeLimitMs: 30_000 };
+
+  it('adds the fuzz checks, all passing for a receiver that takes what the schema allows', async () => {
+    const results = await checkReceiver(correct, {
+      secret,
+      events: ['work_order.created'],
+      only: ['signature.valid'],
+      fuzz,
+    });
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['signature.valid', 'pass'],
+      ['fuzz.valid', 'pass'],
+      ['fuzz.deadline', 'pass'],
+      ['fuzz.invalid', 'pass'],
+      ['fuzz.alive', 'pass'],
+    ]);
+  });
+
+  it('finds a crash on an absent optional field, shrunk to a body without it, the same for the same seed', async () => {
+    const run = () =>
+      checkReceiver(needsStatus, { secret, events: ['work_order.created'], only: ['signature.valid'], fuzz });
+    const results = await run();
+    const valid = results.find((r) => r.id === 'fuzz.valid')!;
+    expect(valid.status).toBe('fail');
+    const body = JSON.parse(/shrunk work_order\.created body: (.*)$/m.exec(valid.message)![1]!);
+    expect(body.data.workOrder).toBeTypeOf('object');
+    expect(Object.hasOwn(body.data.workOrder, 'status')).toBe(false);
+    const again = (await run()).find((r) => r.id === 'fuzz.valid')!;
+    expect(again.message).toBe(valid.message);
+  });
+});
+
 describe('simulateRetries', () => {
   it('plays the whole MES schedule without waiting a moment of real time', async () => {
     // With timers frozen, any real wait would never end: finishing proves the schedule costs no time.

@@ -13,6 +13,7 @@ import {
 } from '../core/verify/index.js';
 import { systemRuntime } from '../io/runtime.js';
 import { DEV_SECRET } from '../io/settings.js';
+import { schemaFor } from '../schema/registry.js';
 import { USER_AGENT } from '../version.js';
 import { catalog, providerFor, readClock, registry, type Clock } from './event.js';
 import { openKitLog, type LogOption } from './log.js';
@@ -42,7 +43,16 @@ export interface CheckReceiverOptions {
    */
   processedCount?: (eventId: string) => number | Promise<number>;
   log?: LogOption;
+  /**
+   * Also fuzz the receiver with schema-driven payloads, as `verify --fuzz` does: `fuzz.valid`,
+   * `fuzz.deadline`, `fuzz.invalid` and `fuzz.alive` join the results, a failure shrunk to its
+   * minimal body (in the message). Deterministic by `seed`.
+   */
+  fuzz?: { runs?: number; seed?: number; timeLimitMs?: number };
 }
+
+const FUZZ_RUNS = 100;
+const FUZZ_TIME_LIMIT_MS = 60_000;
 
 export interface ReceiverCheck {
   id: string;
@@ -164,6 +174,41 @@ export async function checkReceiver(
       clock,
       secretHint: `signed with ${options.secret === undefined ? 'the development secret' : 'the given secret'}; pass the receiver's secret as the \`secret\` option`,
     });
+    if (options.fuzz) {
+      const { runFuzz } = await import('../fuzz/run.js');
+      const post = async (body: string) => {
+        const answer = await transport.send({
+          ...(options.path === undefined ? {} : { path: options.path }),
+          headers: context.sign(body),
+          body,
+        });
+        return {
+          status: answer.status,
+          durationMs: answer.durationMs,
+          ...(answer.error ? { error: { code: answer.errorCode ?? 'NETWORK', message: answer.error } } : {}),
+        };
+      };
+      const fuzzed = await runFuzz(
+        { send: (_event, body) => post(body), probe: () => post(context.build(context.primary).body) },
+        {
+          runs: options.fuzz.runs ?? FUZZ_RUNS,
+          seed: options.fuzz.seed ?? Math.floor(runtime.random() * 2 ** 31),
+          timeLimitMs: options.fuzz.timeLimitMs ?? FUZZ_TIME_LIMIT_MS,
+          deadlineMs,
+          events: events.flatMap((e) => {
+            const schema = schemaFor(e.provider, e.name);
+            return schema ? [{ name: e.name, schema }] : [];
+          }),
+          monotonicMs: clock,
+        },
+      );
+      for (const { check, failure } of fuzzed)
+        results.push(
+          failure
+            ? { ...check, message: `${check.message}; shrunk ${failure.event} body: ${failure.body}` }
+            : check,
+        );
+    }
     return results.map((result) => ({
       id: result.name,
       status: result.status,
