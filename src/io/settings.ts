@@ -13,6 +13,7 @@ import type { Scheme } from '../core/schemes/types.js';
 
 import { CONFIG_FILE_NAME } from './config-file.js';
 import { loadPlaces } from './places.js';
+import { loadSchemaFolders } from './schema-folders.js';
 
 export { CONFIG_FILE_NAME };
 
@@ -65,6 +66,8 @@ const providerDef = z.strictObject({
   deadline: duration.default('10s'),
   schedule: z.string().min(1).optional(),
   secretEnv: envName.optional(),
+  /** A folder of `<event>.json` JSON Schemas: its deliveries get schema verdicts too. */
+  schemas: z.string().min(1).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -140,8 +143,13 @@ export async function loadConfig(
   for (const place of places)
     if (BUILTIN_REGISTRY.isBuiltin(place.id))
       throw new UsageError(`${target}: "places": ${place.id} is built in; give yours another name`);
-  return { ...config, registry: configRegistry(config, target, BUILTIN_REGISTRY.with({ places }), random) };
+  const schemas = await loadSchemaFolders(config, target);
+  return {
+    ...config,
+    registry: configRegistry(config, target, BUILTIN_REGISTRY.with({ places }), random, schemas),
+  };
 }
+
 
 /** The built-in registry plus the schemes and providers a config file declares; nothing is mutated. */
 export function configRegistry(
@@ -149,6 +157,7 @@ export function configRegistry(
   file = CONFIG_FILE_NAME,
   base: Registry = BUILTIN_REGISTRY,
   random: () => number = Math.random,
+  schemas: Readonly<Record<string, Record<string, object>>> = {},
 ): Registry {
   const schemes: Scheme[] = [];
   const providers: Provider[] = [];
@@ -194,6 +203,7 @@ export function configRegistry(
         timestampFormat: def.timestampFormat,
         deadlineMs: parseDuration(def.deadline),
         schedule: { ...schedule, name: providerId },
+        ...(schemas[providerId] ? { schemas: schemas[providerId] } : {}),
       }),
     );
   }

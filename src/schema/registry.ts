@@ -15,8 +15,28 @@ export function allSchemas(): Readonly<Record<string, Readonly<Record<string, Js
   return EVENT_SCHEMAS;
 }
 
-/** Validates a payload against its event's schema, compiling that schema on first use only. */
-export function validateEvent(provider: string, event: string, payload: unknown): SchemaResult | undefined {
+/** Validators of schemas a config's providers bring, compiled on first use, by schema object. */
+const declared = new WeakMap<object, ReturnType<typeof compileSchema>>();
+
+/**
+ * Validates a payload against its event's schema, compiling that schema on first use only. A
+ * schema the provider brings itself (a config's schema folder) comes before a built-in one.
+ */
+export function validateEvent(
+  provider: string,
+  event: string,
+  payload: unknown,
+  own?: Readonly<Record<string, object>>,
+): SchemaResult | undefined {
+  const mine = own && Object.hasOwn(own, event) ? own[event] : undefined;
+  if (mine) {
+    let validator = declared.get(mine);
+    if (!validator) {
+      validator = compileSchema(mine as JsonSchema);
+      declared.set(mine, validator);
+    }
+    return validator(payload);
+  }
   const key = `${provider}\u0000${event}`;
   let validator = compiled.get(key);
   if (!validator) {

@@ -24,6 +24,8 @@ export function schemaVerdict(
   provider: string | null,
   event: string | null,
   body: Uint8Array | string,
+  /** The provider's own schemas by event type (a config's schema folder), before the built-ins. */
+  own?: Readonly<Record<string, object>>,
 ): SchemaVerdict {
   if (provider === null || event === null)
     return { verdict: 'unknown', reason: 'not a known provider and event' };
@@ -37,7 +39,7 @@ export function schemaVerdict(
   } catch {
     return { verdict: 'unknown', reason: 'the body is not JSON' };
   }
-  const result = validateEvent(provider, event, payload);
+  const result = validateEvent(provider, event, payload, own);
   if (!result) return { verdict: 'unknown', reason: `no schema for ${provider}:${event}` };
   // A hostile body can break every field: the record keeps the first ones and says how many there were.
   const cap = (list: SchemaProblem[]) =>

@@ -12,6 +12,8 @@ export interface CustomProviderDef {
   timestampFormat: 'iso' | 'unix';
   deadlineMs: number;
   schedule: Schedule;
+  /** Its events' JSON Schemas by event type (the config's schema folder). */
+  schemas?: Readonly<Record<string, object>>;
 }
 
 export function customProvider(def: CustomProviderDef): Provider {
@@ -22,6 +24,7 @@ export function customProvider(def: CustomProviderDef): Provider {
     scheme: def.scheme,
     deadlineMs: def.deadlineMs,
     schedule: def.schedule,
+    ...(def.schemas ? { schemas: def.schemas } : {}),
     envelope: z.looseObject(shape) as unknown as z.ZodType<Payload>,
     matches: (p) => typeof p[def.eventField] === 'string',
     eventType: (p) => (typeof p[def.eventField] === 'string' ? (p[def.eventField] as string) : undefined),

@@ -47,6 +47,8 @@ export interface Provider {
   redeliveredPayload?(payload: Payload, fresh: Freshness): Payload;
   /** Headers the platform adds to its Nth retry (1 for the first retry). */
   retryHeaders?(retry: number): Record<string, string>;
+  /** JSON Schemas of its events by event type, for a provider declared with a schema folder. */
+  schemas?: Readonly<Record<string, object>>;
 }
 
 export const SECOND_MS = 1000;
