@@ -193,6 +193,46 @@ async function listening() {
   });
 }
 
+/** The listener with schema verdicts on against the same listener with them off, alternating. */
+async function schemaCost() {
+  const seconds = Number(process.env.BENCH_LISTEN_SECONDS ?? 5);
+  const sample = await signedSample();
+  const load = { ...sample, connections: CONNECTIONS, duration: seconds };
+  const on = [];
+  const off = [];
+  const ratios = [];
+  const listen = async (extra) => {
+    const home = scratch('schema');
+    const server = await startServer([BIN, 'listen', '--port', '0', '--json', ...extra], {
+      ...homeEnv(home),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const r = await autocannon(server.url, load);
+    await server.stop('SIGINT');
+    rmSync(home, { recursive: true, force: true });
+    return r.rate;
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    const [a, b] =
+      i % 2
+        ? [await listen([]), await listen(['--no-schema-check'])]
+        : [null, await listen(['--no-schema-check'])];
+    const checked = a ?? (await listen([]));
+    on.push(checked);
+    off.push(b);
+    ratios.push(checked / b);
+  }
+  const ratio = median(ratios);
+  rows.push({
+    name: `listening: schema verdicts on, under \`autocannon -c ${CONNECTIONS} -d ${seconds}\``,
+    ours: spread(on, perSecond),
+    baseline: `the same \`listen --json --no-schema-check\` ${spread(off, perSecond)}`,
+    ratio: spread(ratios, two),
+    target: '≥ 0.9',
+    pass: ratio >= 0.9,
+  });
+}
+
 /** Median time and highest peak RSS of `logs --json --event 'quality.*'` over a log of `count` records. */
 async function queryLog(count) {
   const home = scratch('log');
@@ -274,6 +314,7 @@ const CASES = [
   ['startup', startup],
   ['sending', sending],
   ['listening', listening],
+  ['schema', schemaCost],
   ['log', logQuery],
   ['replay', replay],
   // The listener with the PostgreSQL log against the file log (starts its own server).

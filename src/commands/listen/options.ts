@@ -19,6 +19,11 @@ export const listenOptions = {
   ),
   ...secretOption('secret to verify with'),
   strict: flag('--strict', 'answer 401 to invalid or missing signatures', (p) => p.off()),
+  schemaCheck: flag(
+    '--no-schema-check',
+    "do not check bodies against their event's JSON Schema (no verdicts)",
+    (p) => p.z.boolean().default(true),
+  ),
   strictSchema: flag(
     '--strict-schema',
     "answer 422, with the problems, to bodies that do not match their event's schema",
