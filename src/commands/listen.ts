@@ -7,6 +7,7 @@ import { resolveSecret } from '../io/settings.js';
 import { createListener, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import { receivedJson, renderReceived } from '../ui/render.js';
+import { safeJsonLine } from '../ui/sanitize.js';
 import { describeSecret, intOption, parseOptions } from './common.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -59,7 +60,25 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     delayMs: options.delay,
     token: newToken(),
     ui: options.ui,
+    // Every answer waits for its record to be written: nothing is acknowledged that is not logged.
+    persist: log
+      ? (record) =>
+          log.append(record).catch((error: Error) => {
+            logFailed(error);
+            throw error;
+          })
+      : undefined,
   });
+  let logBroken = false;
+  function logFailed(error: Error): void {
+    if (logBroken) return;
+    logBroken = true;
+    ctx.err(
+      ctx.color.red(
+        `could not write the delivery log ${log?.file}: ${error.message}. Deliveries are answered 503 until it can be written.`,
+      ),
+    );
+  }
   // Lines go out together once per turn of the event loop: one write for a burst, not one each.
   let pending: string[] = [];
   const flush = () => {
@@ -71,15 +90,10 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   };
   const counts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
-  listener.on('record', (record) => {
-    void log
-      ?.append(record)
-      .catch((error: Error) => ctx.err(ctx.color.red(`could not write the delivery log: ${error.message}`)));
-  });
   listener.on('delivery', (record) => {
     total++;
     counts[record.signature?.verdict ?? 'unchecked']++;
-    printLater(options.json ? JSON.stringify(receivedJson(record)) : renderReceived(ctx.color, record));
+    printLater(options.json ? safeJsonLine(receivedJson(record)) : renderReceived(ctx.color, record));
   });
 
   try {
@@ -97,6 +111,7 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
     throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
 
+  await log?.open().catch(logFailed);
   const c = ctx.color;
   if (!LOOPBACK.has(options.host)) {
     ctx.err(c.yellow(`Warning: listening on ${options.host}, not loopback: other machines can send to it.`));
@@ -130,5 +145,6 @@ export async function listenCommand(ctx: Context, raw: unknown): Promise<number>
   ctx.err(
     `Stopped. ${total} ${total === 1 ? 'delivery' : 'deliveries'}${parts.length ? ` (${parts.join(', ')})` : ''}.`,
   );
-  return 0;
+  if (logBroken) ctx.err(c.red('Some deliveries could not be logged; they were answered 503.'));
+  return logBroken ? 1 : 0;
 }

@@ -19,6 +19,7 @@ import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
 import { intOption, parseOptions, providerOption } from './common.js';
+import { safeJsonLine } from '../ui/sanitize.js';
 
 const DEFAULT_TABLE_LIMIT = 50;
 const DEFAULT_FOLLOW_BACKLOG = 10;
@@ -72,7 +73,7 @@ export async function logsCommand(ctx: Context, raw: unknown): Promise<number> {
   const file = logPath(ctx.env, ctx.cwd);
   const matches = matcher(toFilter(ctx, options));
   const print = (r: DeliveryRecord) =>
-    ctx.stream(options.json ? JSON.stringify(summaryOf(r)) : renderLogRow(ctx.color, summaryOf(r)));
+    ctx.stream(options.json ? safeJsonLine(summaryOf(r)) : renderLogRow(ctx.color, summaryOf(r)));
   const stats: ReadStats = { skipped: 0 };
 
   if (options.follow) return follow(ctx, file, matches, print, options.limit ?? DEFAULT_FOLLOW_BACKLOG);
@@ -148,7 +149,7 @@ export async function logsShowCommand(ctx: Context, deliveryId: string, raw: unk
   reportSkipped(ctx, stats);
   if (!found)
     throw new UsageError(`no delivery ${deliveryId} in ${file}`, 'run `mes-webhooks logs` to see the ids');
-  if (options.json) ctx.out(JSON.stringify({ ...found.record, chain: found.chain.map(summaryOf) }));
+  if (options.json) ctx.out(safeJsonLine({ ...found.record, chain: found.chain.map(summaryOf) }));
   else for (const line of renderShow(ctx.color, found.record, found.chain)) ctx.out(line);
   return 0;
 }

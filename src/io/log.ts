@@ -45,6 +45,17 @@ export class DeliveryLog {
     });
   }
 
+  /** Opens the file now (tightening it to 0600 at once), rather than at the first write. */
+  async open(): Promise<void> {
+    this.handle ??= this.openHandle();
+    try {
+      await this.handle;
+    } catch (error) {
+      this.handle = undefined;
+      throw error;
+    }
+  }
+
   private async openHandle(): Promise<FileHandle> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const handle = await open(this.file, 'a+', FILE_MODE);
@@ -54,6 +65,8 @@ export class DeliveryLog {
   }
 
   private async drain(): Promise<void> {
+    // Records that arrive in the same turn of the event loop (a burst) go out in one write.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) {
         const batch: typeof this.queue = [];

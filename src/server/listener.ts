@@ -3,17 +3,21 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bodyBytes, recordBody, type DeliveryRecord } from '../core/delivery.js';
+import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/index.js';
 import { createDispatcher } from '../io/http.js';
-import { newDeliveryId, type Runtime } from '../io/runtime.js';
+import type { Runtime } from '../io/runtime.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
+import { faultMessage, guarded } from './guard.js';
+import { History, isTruncated } from './history.js';
 import { inspectDelivery } from './inspect.js';
+import { receivedRecord, settle } from './received.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl } from './inspector.js';
+import { targetPath } from './target.js';
 
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -23,7 +27,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const FORWARD_TIMEOUT_MS = 30_000;
-const HISTORY_SIZE = 500;
 
 export interface ListenerOptions {
   host: string;
@@ -47,6 +50,11 @@ export interface ListenerOptions {
   token: string;
   /** Serve the web inspector. */
   ui?: boolean;
+  /**
+   * Hands a record to the log and resolves once it is written. Every answer waits for it, so
+   * no delivery is acknowledged before it is on disk; when it rejects the sender gets 503.
+   */
+  persist?: (record: DeliveryRecord) => Promise<void>;
 }
 
 export interface ListenerEvents {
@@ -59,7 +67,7 @@ export interface ListenerEvents {
 export class Listener extends EventEmitter<ListenerEvents> {
   readonly server: Server;
   readonly feed: Feed;
-  readonly history = new Map<string, DeliveryRecord>();
+  readonly history = new History();
   private readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   url = '';
@@ -74,25 +82,30 @@ export class Listener extends EventEmitter<ListenerEvents> {
         // How often Node looks for requests over those timeouts (its default is 30 s).
         connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
       },
-      (req, res) => this.handle(req, res),
+      guarded(
+        (req, res) => this.handle(req, res),
+        (req, res, error) => this.fault(req, res, error),
+      ),
     );
     this.feed = new Feed({
       token: options.token,
-      hello: () => ({
-        type: 'hello',
-        deliveries: [...this.history.values()],
-        forwardTo: options.forwardTo ?? null,
-      }),
+      hello: () => ({ fields: { forwardTo: options.forwardTo ?? null }, deliveries: this.history.texts() }),
     });
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
     // Malformed requests and clients too slow with their headers: answer if possible, then hang up.
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      if (!socket.writable) return socket.destroy();
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
-        () => socket.destroy(),
-      );
+      const answer = () => {
+        if (!socket.writable) return socket.destroy();
+        socket.end(
+          `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
+          () => socket.destroy(),
+        );
+      };
+      // A request pipelined ahead of the malformed one gets its own answer first, as logged.
+      const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+      if (inFlight && !inFlight.writableFinished && !inFlight.destroyed) inFlight.once('close', answer);
+      else answer();
     });
   }
 
@@ -137,10 +150,50 @@ export class Listener extends EventEmitter<ListenerEvents> {
   async resend(deliveryId: string): Promise<DeliveryRecord | undefined> {
     const original = this.history.get(deliveryId);
     if (!original || !this.options.forwardTo) return undefined;
+    if (isTruncated(original)) {
+      throw new RangeError(
+        'its body is too large to keep in memory; send it again with `mes-webhooks replay`',
+      );
+    }
     const record = await forwardDelivery(original, this.options.forwardTo, this.forwardOptions());
     this.emit('record', record);
+    await this.persist(record).catch(() => undefined);
     this.feed.broadcast({ type: 'resent', delivery: record });
     return record;
+  }
+
+  /** Writes a record to the log; an error means it could not be. */
+  private persist(record: DeliveryRecord): Promise<void> {
+    return this.options.persist ? this.options.persist(record) : Promise.resolve();
+  }
+
+  /** The last resort: something threw while handling a request. Answer 500 and keep a record. */
+  private async fault(req: IncomingMessage, res: ServerResponse, error: unknown): Promise<void> {
+    const record = receivedRecord(
+      req,
+      Buffer.alloc(0),
+      undefined,
+      this.options.runtime,
+      this.options.runtime.now(),
+    );
+    record.error = { code: 'LISTENER_FAULT', message: faultMessage(error) };
+    const body = {
+      ok: false,
+      deliveryId: record.deliveryId,
+      error: 'the listener could not handle this request',
+    };
+    const text = Buffer.from(JSON.stringify(body));
+    const answered = !res.headersSent && !res.destroyed;
+    settle(
+      record,
+      answered ? { status: 500, headers: { 'content-type': 'application/json' }, body: text } : 'gone',
+      process.hrtime.bigint(),
+    );
+    record.error = { code: 'LISTENER_FAULT', message: faultMessage(error) };
+    await this.persist(record).catch(() => undefined);
+    if (answered) replyJson(res, 500, body);
+    else res.destroy();
+    this.announce(record);
   }
 
   private forwardOptions() {
@@ -151,17 +204,12 @@ export class Listener extends EventEmitter<ListenerEvents> {
     };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const raw = req.url ?? '/';
     if (raw.startsWith(CONTROL_PREFIX)) {
-      const url = new URL(raw, 'http://listener.invalid');
-      handleControl(this, req, res, url).catch(() =>
-        replyJson(res, 500, { ok: false, error: 'inspector error' }),
-      );
-      return;
+      return handleControl(this, req, res, new URL(raw, 'http://listener.invalid'));
     }
-    // The URL is parsed only when a path is set, to keep it off the hot path.
-    if (this.options.path && new URL(raw, 'http://listener.invalid').pathname !== this.options.path) {
+    if (this.options.path && targetPath(raw) !== this.options.path) {
       return replyJson(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -197,11 +245,14 @@ export class Listener extends EventEmitter<ListenerEvents> {
     req.on('error', () => {
       // A client that goes away mid-body: nothing to answer, nothing to log.
     });
-    req.on('end', () => {
-      if (refused) return;
-      this.complete(req, res, Buffer.concat(chunks), arrived, started).catch((error: Error) =>
-        replyJson(res, 500, { ok: false, error: `listener error: ${error.message}` }),
-      );
+    return new Promise<void>((resolve, reject) => {
+      req.on('end', () => {
+        if (refused) return resolve();
+        this.complete(req, res, Buffer.concat(chunks), arrived, started).then(resolve, reject);
+      });
+      req.on('close', () => {
+        if (!req.complete) resolve();
+      });
     });
   }
 
@@ -214,34 +265,18 @@ export class Listener extends EventEmitter<ListenerEvents> {
   ) {
     const headers = normalizeHeaders(req.headers);
     const seen = inspectDelivery(headers, bytes, this.options.secret, unixSeconds(arrived));
-    const deliveryId = newDeliveryId(this.options.runtime);
-    const record: DeliveryRecord = {
-      v: 1,
-      deliveryId,
-      direction: 'received',
-      kind: 'receive',
-      at: arrived.toISOString(),
-      provider: seen.provider?.id ?? null,
-      event: seen.event,
-      eventId: seen.eventId,
-      scheme: seen.scheme?.id ?? null,
-      attempt: 1,
-      groupId: deliveryId,
-      request: { method: req.method ?? 'POST', url: req.url ?? '/', headers, ...recordBody(bytes) },
-      status: null,
-      ok: false,
-      durationMs: 0,
-      signature: seen.signature,
-      ...(seen.problem ? { error: { code: 'BAD_BODY', message: seen.problem } } : {}),
-    };
+    const record = receivedRecord(req, bytes, seen, this.options.runtime, arrived);
+    const { deliveryId } = record;
 
     let status = 200;
     let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
     let answer: Buffer = Buffer.from(JSON.stringify({ ok: true, deliveryId }));
     const json = (code: number, body: Record<string, unknown>) => {
       status = code;
+      answerHeaders = { 'content-type': 'application/json' };
       answer = Buffer.from(JSON.stringify({ ok: code < 300, deliveryId, ...body }));
     };
+    const legs: Promise<unknown>[] = [];
     // Katana's events carry no id; its retries resend the same bytes, so the body stands in for one.
     const decision = seen.problem
       ? { status: undefined }
@@ -265,6 +300,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
         ...(leg.error ? { error: leg.error.message } : {}),
       };
       this.emit('record', leg);
+      legs.push(this.persist(leg).catch(() => undefined));
       if (leg.response) {
         status = leg.response.status;
         answer = bodyBytes(leg.response);
@@ -277,21 +313,34 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     if (this.options.delayMs) await sleep(this.options.delayMs);
 
-    const responseHeaders = { ...answerHeaders, 'content-length': String(answer.length) };
-    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
-    record.response = { status, headers: responseHeaders, ...recordBody(answer) };
-    record.status = status;
-    record.ok = status >= 200 && status < 300;
-    record.durationMs = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 1000) / 1000;
-    this.remember(record);
+    // Acknowledge after logging: the record of what goes out is written first.
+    const gone = () => res.destroyed || res.socket === null || !res.socket.writable;
+    const outgoing = () => ({
+      status,
+      headers: { ...answerHeaders, 'content-length': String(answer.length) },
+      body: answer,
+    });
+    settle(record, gone() ? 'gone' : outgoing(), started);
+    try {
+      await Promise.all([this.persist(record), ...legs]);
+    } catch (error) {
+      json(503, {
+        error: `not acknowledged: the delivery log cannot be written (${(error as Error).message})`,
+      });
+      settle(record, gone() ? 'gone' : outgoing(), started);
+      record.error = { code: 'LOG_UNWRITABLE', message: (error as Error).message };
+    }
+    if (record.status !== null && !gone()) res.writeHead(status, record.response!.headers).end(answer);
+    else res.destroy();
     this.emit('record', record);
     this.emit('delivery', record);
-    this.feed.broadcast({ type: 'delivery', delivery: record });
+    this.announce(record);
   }
 
-  private remember(record: DeliveryRecord): void {
-    this.history.set(record.deliveryId, record);
-    if (this.history.size > HISTORY_SIZE) this.history.delete(this.history.keys().next().value!);
+  /** Keeps a record for the inspector and sends it to the feed. */
+  private announce(record: DeliveryRecord): void {
+    const text = this.history.add(record);
+    this.feed.broadcastText(`{"type":"delivery","delivery":${text}}`);
   }
 }
 
