@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
+import { checkDepth, MAX_OFFSET_MS } from '../core/limits.js';
 import { parseAssignment } from '../core/overrides.js';
 import { PROVIDERS, findProvider } from '../core/providers/index.js';
 import { parseDuration } from '../core/schedule.js';
@@ -49,9 +50,14 @@ export const schemeOption = z
 export const offsetOption = z.string().transform((text, ctx) => {
   const m = /^([+-]?)(.+)$/.exec(text.trim())!;
   try {
-    return (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
+    const ms = (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
+    if (!(Math.abs(ms) <= MAX_OFFSET_MS)) throw new RangeError('too far');
+    return ms;
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like -10m or +6m' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a duration like -10m or +6m, at most 100 years either way',
+    });
     return z.NEVER;
   }
 });
@@ -88,11 +94,13 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
   } catch {
     throw new UsageError(`cannot read --data file ${target}`);
   }
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--data file ${target} is not valid JSON: ${(error as Error).message}`);
   }
+  return checkDepth(data, `--data file ${target}`);
 }
 
 export async function eventSettings(

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { longSleep as sleep } from '../io/wait.js';
 import { z } from 'zod';
 import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { checkDepth, MAX_PATH_INDEX } from './limits.js';
 
 type Json = unknown;
 type Container = Record<string, Json> | Json[];
@@ -23,6 +24,11 @@ export function parsePath(path: string): (string | number)[] {
     }
     if (m[1] !== undefined && !expectKey) throw new UsageError(`cannot read the path "${path}"`);
     const segment = m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
+    if (typeof segment === 'number' && segment > MAX_PATH_INDEX) {
+      throw new UsageError(
+        `the path "${path}" names index ${m[2]}; the highest index taken is ${MAX_PATH_INDEX}`,
+      );
+    }
     if (typeof segment === 'string' && FORBIDDEN_KEYS.has(segment)) {
       throw new UsageError(`the path "${path}" names "${segment}", which cannot be set`);
     }
@@ -36,11 +42,13 @@ export function parsePath(path: string): (string | number)[] {
 
 /** The value of `--set path=value`: JSON when it parses, otherwise the text as a string. */
 export function parseSetValue(text: string): Json {
+  let value: Json;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text;
   }
+  return checkDepth(value, 'the --set value') as Json;
 }
 
 /** Splits `path=value` at the first `=`. */

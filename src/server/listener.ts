@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
+import { readBody } from './body.js';
 import { createFlakyPolicy, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/index.js';
@@ -204,7 +205,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
     };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
     if (raw.startsWith(CONTROL_PREFIX)) {
       return handleControl(this, req, res, new URL(raw, 'http://listener.invalid'));
@@ -221,39 +222,8 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     const arrived = this.options.runtime.now();
     const started = process.hrtime.bigint();
-    const tooLarge = () => {
-      res.setHeader('connection', 'close');
-      replyJson(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
-    };
-    if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
-      return tooLarge();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > this.options.maxBodyBytes) {
-        refused = true;
-        chunks.length = 0;
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      // A client that goes away mid-body: nothing to answer, nothing to log.
-    });
-    return new Promise<void>((resolve, reject) => {
-      req.on('end', () => {
-        if (refused) return resolve();
-        this.complete(req, res, Buffer.concat(chunks), arrived, started).then(resolve, reject);
-      });
-      req.on('close', () => {
-        if (!req.complete) resolve();
-      });
-    });
+    const bytes = await readBody(req, res, this.options.maxBodyBytes);
+    if (bytes) await this.complete(req, res, bytes, arrived, started);
   }
 
   private async complete(
