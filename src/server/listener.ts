@@ -105,8 +105,9 @@ export class Listener extends EventEmitter<ListenerEvents> {
       };
       // A request pipelined ahead of the malformed one gets its own answer first, as logged.
       const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
-      if (inFlight && !inFlight.writableFinished && !inFlight.destroyed) inFlight.once('close', answer);
-      else answer();
+      if (inFlight && inFlight.req.complete && !inFlight.writableFinished && !inFlight.destroyed) {
+        inFlight.once('close', answer);
+      } else answer();
     });
   }
 
@@ -215,6 +216,15 @@ export class Listener extends EventEmitter<ListenerEvents> {
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       return replyJson(res, 200, { ok: true, listening: true, message: 'POST webhooks here' });
+    }
+    // A body framed by anything but chunked cannot be delimited (RFC 9112 6.3): refuse it, close.
+    const framing = req.headers['transfer-encoding'];
+    if (framing !== undefined && framing.trim().toLowerCase() !== 'chunked') {
+      res.setHeader('connection', 'close');
+      return replyJson(res, 400, {
+        ok: false,
+        error: `cannot read a body sent with transfer-encoding ${framing}`,
+      });
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
