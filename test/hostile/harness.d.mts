@@ -11,6 +11,7 @@ export interface RunningListener {
   stderr(): string;
   alive(): boolean;
   feedToken(): string | undefined;
+  remove(): void;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }>;
 }
 export function startListener(

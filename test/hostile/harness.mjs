@@ -3,7 +3,7 @@
 // and bench/fuzz.mjs, so the long run and the one in `npm test` throw the same cases.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,10 @@ export function startListener(args = [], { bin = BIN, env = {} } = {}) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+    /** Removes the run's folder and its log. */
+    remove() {
+      rmSync(home, { recursive: true, force: true });
+    },
   }));
 }
 
@@ -93,17 +97,35 @@ export function answersIn(text) {
   return { statuses, ids };
 }
 
-/** Every delivery id in a log file (torn lines skipped). */
+/** Every delivery id in a log file, read line by line (a log of large bodies is bigger than a string may be). */
 export function loggedIds(file) {
   const ids = new Set();
   if (!existsSync(file)) return ids;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const take = (line) => {
     try {
-      const record = JSON.parse(line);
+      const record = JSON.parse(line.toString('utf8'));
       if (typeof record.deliveryId === 'string') ids.add(record.deliveryId);
     } catch {
       // A torn last line after kill -9, or a blank one.
     }
+  };
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let parts = [];
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a, 0); nl >= 0 && nl < n; nl = chunk.indexOf(0x0a, nl + 1)) {
+        parts.push(Buffer.from(chunk.subarray(start, nl)));
+        take(Buffer.concat(parts));
+        parts = [];
+        start = nl + 1;
+      }
+      parts.push(Buffer.from(chunk.subarray(start, n)));
+    }
+    take(Buffer.concat(parts));
+  } finally {
+    closeSync(fd);
   }
   return ids;
 }

@@ -12,7 +12,12 @@ async function listen(args: string[] = []): Promise<Running> {
   return l;
 }
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((l) => l.stop()));
+  await Promise.all(
+    running.splice(0).map(async (l) => {
+      await l.stop();
+      l.remove();
+    }),
+  );
 });
 
 const post = (target: string, body: string, headers: Record<string, string> = {}) =>
