@@ -40,6 +40,7 @@ function hello(port: number, token: string): Promise<string> {
 }
 
 /** Raw terminal controls: ESC, BEL, the 8-bit CSI and the bidi override. */
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x1b\x07\x9b\u202e]/;
 
 describe('the feed with a large history', () => {
