@@ -10,7 +10,9 @@ import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/mes-webhooks.js', import.meta.url));
+// HOSTILE_BIN runs the suite against another build (e.g. an older one, to see it fail).
+export const BIN =
+  process.env.HOSTILE_BIN ?? fileURLToPath(new URL('../../bin/mes-webhooks.js', import.meta.url));
 
 /** Starts `listen` on a free port with its own log; resolves once it says where it listens. */
 export function startListener(args = [], { bin = BIN, env = {} } = {}) {
