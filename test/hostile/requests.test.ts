@@ -164,3 +164,25 @@ describe('the Host check', () => {
     expect(status(await raw(l.port, [Buffer.from(good)]))).toBe(200);
   });
 });
+
+describe('a log that cannot be written', () => {
+  it('answers 503 with a reason, says so once on stderr, and exits non-zero', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    // MES_WEBHOOKS_HOME names a file, so the log's folder cannot be made.
+    const blocker = path.join(mkdtempSync(path.join(tmpdir(), 'mes-webhooks-nolog-')), 'not-a-folder');
+    writeFileSync(blocker, '');
+    const l = await startListener([], { env: { MES_WEBHOOKS_HOME: blocker } });
+    for (let i = 0; i < 3; i++) {
+      const answer = await raw(l.port, [
+        post('/', `{"type":"work_order.created","id":"evt_${i}","data":{}}`),
+      ]);
+      expect(status(answer)).toBe(503);
+      expect(answer).toContain('the delivery log cannot be written');
+    }
+    const { code } = await l.stop();
+    expect(code).toBe(1);
+    expect(l.stderr().match(/could not write the delivery log/g)).toHaveLength(1);
+  });
+});
