@@ -63,6 +63,7 @@ export function inspectorPage(nonce: string): string {
   };
   const bodyText = (part) => {
     if (!part) return '';
+    if (part.truncated) return '(the first ' + part.body.length + ' characters of ' + part.bytes + ' bytes; the whole body is in the log)\\n' + part.body;
     if (part.bodyEncoding === 'base64') return '(binary, base64) ' + part.body;
     try { return JSON.stringify(JSON.parse(part.body), null, 2); } catch { return part.body; }
   };
