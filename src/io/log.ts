@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -89,9 +89,10 @@ export class DeliveryLog {
           }
           const buffer = Buffer.from(text);
           let offset = 0;
+          // A synchronous write of the whole batch: a few microseconds into the page cache, where a
+          // trip through the thread pool per batch would hold every waiting answer for longer.
           while (offset < buffer.length) {
-            const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
-            offset += bytesWritten;
+            offset += writeSync(handle.fd, buffer, offset, buffer.length - offset);
           }
           for (const item of batch) item.done();
         } catch (error) {
