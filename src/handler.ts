@@ -16,6 +16,8 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** Injected clock, unix seconds. */
   now?: () => number;
+  /** Told of a request that failed outside the verdict (it is answered 500); never rethrown into the app. */
+  onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
 export interface VerifiedWebhook {
@@ -82,12 +84,18 @@ export async function verifyRequest(
     return { ok: false, status: 400, error: 'the body is not valid JSON' };
   }
   const provider = detectProvider(payload) ?? (options.provider ? findProvider(options.provider) : undefined);
+  // A signed `null`, array or number is valid JSON but no envelope: there is no event to read from it.
+  const envelope = typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+  const field = (read: ((p: Payload) => string | undefined) | undefined) => {
+    const value = envelope && read ? read(payload) : undefined;
+    return typeof value === 'string' ? value : null;
+  };
   return {
     ok: true,
     webhook: {
       provider: provider?.id ?? null,
-      event: provider?.eventType(payload) ?? null,
-      eventId: provider?.eventId(payload) ?? (req.headers['webhook-id'] as string | undefined) ?? null,
+      event: field(provider?.eventType),
+      eventId: field(provider?.eventId) ?? (req.headers['webhook-id'] as string | undefined) ?? null,
       payload,
       rawBody: raw,
     },
@@ -104,10 +112,33 @@ export function webhookHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   schemeOf(options);
   return async (req, res) => {
-    const result = await verifyRequest(req, options);
-    if (!result.ok) return replyJson(res, result.status, { error: result.error });
-    await handler(result.webhook, req, res);
+    // Never rejects: `http.createServer` ignores the promise, so a rejection would end the app.
+    try {
+      const result = await verifyRequest(req, options);
+      if (!result.ok) return replyJson(res, result.status, { error: result.error });
+      await handler(result.webhook, req, res);
+    } catch (error) {
+      settleFault(req, res, error, options);
+    }
   };
+}
+
+/** A request that failed outside the verdict: a client gone mid-body, or the app's handler threw. */
+function settleFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  options: WebhookOptions,
+): void {
+  try {
+    if (req.destroyed && !req.complete) return void res.destroy();
+    if (res.headersSent) return void res.destroy();
+    replyJson(res, 500, { error: 'the webhook could not be handled' });
+    if (options.onError) options.onError(error, req);
+    else console.error('mes-webhooks: a webhook request failed and was answered 500:', error);
+  } catch {
+    res.destroy();
+  }
 }
 
 /**
@@ -121,10 +152,19 @@ export function expressWebhook(options: WebhookOptions) {
     res: ServerResponse,
     next: (error?: unknown) => void,
   ) => {
-    verifyRequest(req, options).then((result) => {
-      if (!result.ok) return replyJson(res, result.status, { error: result.error });
-      req.webhook = result.webhook;
-      next();
-    }, next);
+    verifyRequest(req, options)
+      .then(
+        (result) => {
+          if (!result.ok) return replyJson(res, result.status, { error: result.error });
+          req.webhook = result.webhook;
+          next();
+        },
+        (error: unknown) => {
+          // A client gone mid-body has no one to answer; anything else goes to Express's error handling.
+          if (req.destroyed && !req.complete) res.destroy();
+          else next(error);
+        },
+      )
+      .catch((error: unknown) => settleFault(req, res, error, options));
   };
 }
