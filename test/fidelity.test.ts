@@ -173,8 +173,8 @@ describe('listen knows svix headers and declared schemes first', () => {
       },
       body,
     });
-    const [svixLine] = await listener.waitFor(/\{"deliveryId".*"signature":"valid".*\}/);
-    expect(JSON.parse(svixLine)).toMatchObject({ signature: 'valid' });
+    const [svixLine] = await listener.waitFor(/\{"v":1,"deliveryId".*"signature":\{"verdict":"valid".*\}/);
+    expect(JSON.parse(svixLine)).toMatchObject({ signature: { verdict: 'valid' } });
     // Signed the declared way (base64), under the header MES uses: the declared scheme verifies it.
     const { createHmac } = await import('node:crypto');
     const mine = createHmac('sha256', WHSEC).update(body).digest('base64');
@@ -183,7 +183,7 @@ describe('listen knows svix headers and declared schemes first', () => {
       headers: { 'content-type': 'application/json', 'x-mes-signature': mine },
       body,
     });
-    const lines = await listener.waitFor(/\{"deliveryId".*\}\n.*\{"deliveryId".*\}/s);
-    expect(lines[0]).toMatch(/"signature":"valid"[\s\S]*"signature":"valid"/);
+    const lines = await listener.waitFor(/\{"v":1,"deliveryId".*\}\n.*\{"v":1,"deliveryId".*\}/s);
+    expect(lines[0]).toMatch(/"signature":\{"verdict":"valid"[\s\S]*"signature":\{"verdict":"valid"/);
   });
 });

@@ -19,10 +19,22 @@ async function parse(argv: string[]) {
   return seen;
 }
 
-const eventDefaults = { set: [], header: [] };
+const eventDefaults = { set: [], header: [], strict: false };
 
 const TABLE: [string[], { command: string; args: unknown[]; options: Record<string, unknown> }][] = [
   [['events'], { command: 'events', args: [], options: { json: false } }],
+  [
+    ['schema', 'work_order.created'],
+    { command: 'schema', args: ['work_order.created'], options: { all: false } },
+  ],
+  [
+    ['schema', '--all', '--output', 'out', '--provider', 'katana'],
+    { command: 'schema', args: [undefined], options: { all: true, output: 'out', provider: 'katana' } },
+  ],
+  [
+    ['export', 'asyncapi', '--format', 'yaml', '--output', 'a.yaml'],
+    { command: 'export', args: ['asyncapi'], options: { format: 'yaml', output: 'a.yaml' } },
+  ],
   [
     ['events', '--provider', 'katana', '--json'],
     { command: 'events', args: [], options: { provider: 'katana', json: true } },
@@ -47,6 +59,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         set: ['a=1', 'b=2'],
         header: ['X-A: 1'],
         timestampOffset: -600_000,
+        strict: false,
         headers: false,
         json: false,
       },
@@ -91,6 +104,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         port: 4000,
         host: '127.0.0.1',
         strict: false,
+        strictSchema: false,
         maxBody: 1024 * 1024,
         ui: false,
         json: false,
@@ -120,6 +134,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         host: '127.0.0.1',
         path: '/hook',
         strict: false,
+        strictSchema: false,
         maxBody: 1024 * 1024,
         forwardTo: 'http://127.0.0.1:3000/x',
         failRate: 0.25,
@@ -151,6 +166,7 @@ const TABLE: [string[], { command: string; args: unknown[]; options: Record<stri
         deadline: 2000,
         maxAttempts: 4,
         dryRun: true,
+        full: false,
         json: false,
         log: true,
       },

@@ -101,7 +101,7 @@ describe('verify', () => {
       /signature\.valid\s+correctly signed deliveries get 401: the secret is the likely cause/,
     );
     expect(res.stdout).toMatch(/signed with the secret from --secret/);
-    for (const check of ['signature.raw-bytes', 'idempotency.duplicate', 'ordering.out-of-order'])
+    for (const check of ['signature.raw-bytes', 'idempotency.acknowledged', 'ordering.out-of-order'])
       expect(res.stdout).toMatch(new RegExp(`skip\\s+${check.replace('.', '\\.')}`));
     expect(res.stdout + res.stderr).not.toMatch(/not-the-right-one/);
   });

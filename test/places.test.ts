@@ -198,8 +198,12 @@ export default {
     const sent = await runCli(['send', 'lot.opened', '--to', url!, '--json'], { cwd });
     expect(sent.code).toBe(0);
     expect(JSON.parse(sent.stdout)).toMatchObject({ provider: 'acme', event: 'lot.opened', status: 200 });
-    const [line] = await listener.waitFor(/\{"deliveryId".*\}/);
-    expect(JSON.parse(line)).toMatchObject({ provider: 'acme', event: 'lot.opened', signature: 'valid' });
+    const [line] = await listener.waitFor(/\{"v":1,"deliveryId".*\}/);
+    expect(JSON.parse(line)).toMatchObject({
+      provider: 'acme',
+      event: 'lot.opened',
+      signature: { verdict: 'valid' },
+    });
 
     // verify knows its scheme, its lifecycle and its generic malformed signatures.
     const verified = await runCli(

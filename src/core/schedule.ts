@@ -91,7 +91,7 @@ export function parseSchedule(
         options.attempts = Number(value);
       else
         throw new UsageError(
-          `schedule: cannot read "${pair}"`,
+          `cannot read "${pair}" of the schedule`,
           `exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8 (1 to ${MAX_SCHEDULE_ATTEMPTS})`,
           'E_BAD_SCHEDULE',
         );
@@ -101,7 +101,7 @@ export function parseSchedule(
   const delays = text.split(',').map((part) => parseDuration(part));
   if (delays.length === 0 || text.trim() === '') {
     throw new UsageError(
-      `schedule "${text}" is no preset (${Object.keys(presets).join(', ')}), list or exponential`,
+      `the schedule "${text}" is no preset (${Object.keys(presets).join(', ')}), list or exponential`,
       undefined,
       'E_BAD_SCHEDULE',
     );

@@ -11,7 +11,6 @@ export interface Presented {
 const HINTS: Partial<Record<ErrorCode, string>> = {
   E_UNKNOWN_EVENT: 'run `mes-webhooks events` to list the event types',
   E_UNKNOWN_PROVIDER: 'run `mes-webhooks events` to see the providers',
-  E_BAD_SECRET: 'set MES_WEBHOOKS_SECRET or pass --secret',
   E_NOT_LISTENING: 'start one with `mes-webhooks listen`, or pass --to',
 };
 
