@@ -29,11 +29,24 @@ export function isTruncated(record: DeliveryRecord): boolean {
 
 interface Entry {
   record: DeliveryRecord;
-  /** The record's JSON (the log's shape), made once: the feed sends it as it is. */
-  text: string;
+  /** The record's JSON (the log's shape), made once, when a feed client first needs it. */
+  text?: string;
+  /** What it holds in memory, in characters: its bodies and headers, then its JSON once made. */
+  size: number;
 }
 
-/** The deliveries of this run, newest last, bounded in count and in bytes. */
+/** About the characters a kept record holds: what can be large in it, plus a fixed allowance. */
+function estimate(record: DeliveryRecord): number {
+  let size = 512 + record.request.url.length + record.request.body.length;
+  for (const [name, value] of Object.entries(record.request.headers)) size += name.length + value.length;
+  if (record.response) size += record.response.body.length + 256;
+  return size;
+}
+
+/**
+ * The deliveries of this run, newest last, bounded in count and in characters. A record's JSON
+ * is made only when the feed has a client to send it to, so a listener nobody watches pays nothing.
+ */
 export class History {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
@@ -43,28 +56,48 @@ export class History {
     private readonly maxBytes = HISTORY_BYTES,
   ) {}
 
-  /** Keeps a record (as a preview when large); returns its JSON for the feed. */
-  add(record: DeliveryRecord): string {
+  /** Keeps a record (as a preview when large), in place of any with its id. */
+  add(record: DeliveryRecord): void {
     const kept = keptRecord(record);
-    const text = JSON.stringify(logRecord(kept));
     const before = this.entries.get(kept.deliveryId);
-    if (before) this.bytes -= before.text.length;
-    this.entries.set(kept.deliveryId, { record: kept, text });
-    this.bytes += text.length;
+    if (before) {
+      this.bytes -= before.size;
+      this.entries.delete(kept.deliveryId);
+    }
+    const entry: Entry = { record: kept, size: estimate(kept) };
+    this.entries.set(kept.deliveryId, entry);
+    this.bytes += entry.size;
+    this.trim();
+  }
+
+  private trim(): void {
     while (this.entries.size > 1 && (this.entries.size > this.maxCount || this.bytes > this.maxBytes)) {
       const [id, oldest] = this.entries.entries().next().value!;
       this.entries.delete(id);
-      this.bytes -= oldest.text.length;
+      this.bytes -= oldest.size;
     }
-    return text;
+  }
+
+  private textOfEntry(entry: Entry): string {
+    if (entry.text === undefined) {
+      entry.text = JSON.stringify(logRecord(entry.record));
+      entry.size += entry.text.length;
+      this.bytes += entry.text.length;
+    }
+    return entry.text;
   }
 
   get(id: string): DeliveryRecord | undefined {
     return this.entries.get(id)?.record;
   }
 
+  /** A kept record's JSON, for the feed. */
   textOf(id: string): string | undefined {
-    return this.entries.get(id)?.text;
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const text = this.textOfEntry(entry);
+    this.trim();
+    return text;
   }
 
   get size(): number {
@@ -79,8 +112,19 @@ export class History {
     return [...this.entries.values()].map((e) => e.record);
   }
 
-  /** Each kept record's JSON, oldest first. */
+  /** Each kept record's JSON, oldest first: the newest ones whose JSON fits the byte cap. */
   *texts(): Generator<string> {
-    for (const entry of this.entries.values()) yield entry.text;
+    const entries = [...this.entries.values()];
+    // Escapes can make the JSON several times the size estimated: counted newest first, as made.
+    let budget = this.maxBytes;
+    let from = entries.length;
+    while (from > 0) {
+      const text = this.textOfEntry(entries[from - 1]!);
+      if (text.length > budget && from < entries.length) break;
+      budget -= text.length;
+      from--;
+    }
+    this.trim();
+    for (let i = from; i < entries.length; i++) yield entries[i]!.text!;
   }
 }
