@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { recordBody, type DeliveryRecord } from '../src/core/delivery.js';
 import { logSink } from '../src/pipeline/sinks/log.js';
 import { DeliveryStream, type StreamEvent } from '../src/pipeline/stream.js';
-import { tempDir } from './helpers/cli.js';
+import { runCli, tempDir } from './helpers/cli.js';
 
 const record = (id: string): DeliveryRecord => ({
   v: 1,
@@ -66,5 +66,16 @@ describe('the log sink', () => {
     expect(stream.failure()).toMatch(/cannot be written/);
     expect(warnings()).toHaveLength(1);
     await stream.close();
+  });
+
+  it('leaves send to its own listener untouched: one warning, every delivery answered, exit 0', async () => {
+    const blocker = path.join(tempDir(), 'not-a-folder');
+    writeFileSync(blocker, '');
+    const res = await runCli(['send', 'work_order.created', '--count', '3'], {
+      env: { MES_WEBHOOKS_HOME: blocker },
+    });
+    expect(res.code).toBe(0);
+    expect(res.stderr.match(/could not write the delivery log/g)).toHaveLength(1);
+    expect(res.stderr).toMatch(/3 ok, 0 failed/);
   });
 });

@@ -298,7 +298,9 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     if (this.options.delayMs) await this.options.runtime.sleep(this.options.delayMs);
 
     // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
-    const broken = this.stream.failure();
+    // Not for the in-process receiver of send: its sender's run only warns about the log.
+    const durable = !this.options.echo;
+    const broken = durable ? this.stream.failure() : undefined;
     if (broken) this.refuse(record, json, broken);
     // Acknowledge after logging: the record of what goes out is written before it goes out.
     const gone = () => res.destroyed || res.socket === null || !res.socket.writable;
@@ -313,7 +315,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       record,
       ...(this.role ? { role: this.role } : {}),
     });
-    if (outcome.unwritten && !broken) {
+    if (durable && outcome.unwritten && !broken) {
       // The write failed just now: the sinks saw the planned answer, the sender gets 503.
       this.refuse(record, json, outcome.unwritten);
       settle(record, outgoing(), this.options.runtime.monotonicMs() - started);
