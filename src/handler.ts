@@ -9,6 +9,8 @@ export interface WebhookOptions extends SignatureOptions {
   maxBodyBytes?: number;
   /** Injected clock, unix seconds. */
   now?: () => number;
+  /** Told of a request that failed outside the verdict (it is answered 500); never rethrown into the app. */
+  onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
 export type VerifiedWebhook = Verified<Buffer>;
@@ -63,10 +65,33 @@ export function webhookHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   schemeFor(options);
   return async (req, res) => {
-    const result = await verifyRequest(req, options);
-    if (!result.ok) return replyJson(res, result.status, { error: result.error });
-    await handler(result.webhook, req, res);
+    // Never rejects: `http.createServer` ignores the promise, so a rejection would end the app.
+    try {
+      const result = await verifyRequest(req, options);
+      if (!result.ok) return replyJson(res, result.status, { error: result.error });
+      await handler(result.webhook, req, res);
+    } catch (error) {
+      settleFault(req, res, error, options);
+    }
   };
+}
+
+/** A request that failed outside the verdict: a client gone mid-body, or the app's handler threw. */
+function settleFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  options: WebhookOptions,
+): void {
+  try {
+    if (req.destroyed && !req.complete) return void res.destroy();
+    if (res.headersSent) return void res.destroy();
+    replyJson(res, 500, { error: 'the webhook could not be handled' });
+    if (options.onError) options.onError(error, req);
+    else console.error('mes-webhooks: a webhook request failed and was answered 500:', error);
+  } catch {
+    res.destroy();
+  }
 }
 
 /**
@@ -80,10 +105,19 @@ export function expressWebhook(options: WebhookOptions) {
     res: ServerResponse,
     next: (error?: unknown) => void,
   ) => {
-    verifyRequest(req, options).then((result) => {
-      if (!result.ok) return replyJson(res, result.status, { error: result.error });
-      req.webhook = result.webhook;
-      next();
-    }, next);
+    verifyRequest(req, options)
+      .then(
+        (result) => {
+          if (!result.ok) return replyJson(res, result.status, { error: result.error });
+          req.webhook = result.webhook;
+          next();
+        },
+        (error: unknown) => {
+          // A client gone mid-body has no one to answer; anything else goes to Express's error handling.
+          if (req.destroyed && !req.complete) res.destroy();
+          else next(error);
+        },
+      )
+      .catch((error: unknown) => settleFault(req, res, error, options));
   };
 }

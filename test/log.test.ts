@@ -52,16 +52,17 @@ describe('the delivery log', () => {
     );
   });
 
-  it('tries to open a log under a plain file once, and says what is in the way', async () => {
+  it('says what is in the way of a log under a plain file, and opens it at the next write once it is gone', async () => {
     const home = path.join(tempDir(), 'home');
     writeFileSync(home, 'not a folder');
     const log = new DeliveryLog(path.join(home, 'deep', 'deliveries.jsonl'));
     const first = log.append(record('a'));
     await expect(first).rejects.toThrow(`${home} is a file, not a folder`);
-    // Once a run: with the obstacle gone, the same log still does not try again.
+    // Tried again at each write, not in a loop: with the obstacle gone, the next record is written.
     unlinkSync(home);
-    await expect(log.append(record('b'))).rejects.toThrow(`${home} is a file, not a folder`);
+    await log.append(record('b'));
     await log.close();
+    expect(readFileSync(path.join(home, 'deep', 'deliveries.jsonl'), 'utf8')).toMatch(/"deliveryId":"b"/);
   });
 
   it('tightens an existing log to 0600', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { parseHeaderLine } from '../core/headers.js';
+import { checkDepth } from '../core/limits.js';
 import { parseAssignment } from '../core/overrides.js';
 import { loadCatalog } from '../io/fixtures.js';
 import { configFolders, registryOf, resolveSecret } from '../io/settings.js';
@@ -31,11 +32,13 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
   } catch {
     throw new UsageError(`cannot read --data file ${target}`);
   }
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--data file ${target} is not valid JSON: ${(error as Error).message}`);
   }
+  return checkDepth(data, `--data file ${target}`);
 }
 
 export async function eventSettings(

@@ -64,6 +64,8 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
 
+  // Opened before Ready: the file is 0600 at once, and an unwritable log is told before anyone is answered.
+  await stream.open();
   const c = ctx.color;
   if (!LOOPBACK.has(options.host)) {
     ctx.err(c.yellow(`Warning: listening on ${options.host}, not loopback: other machines can send to it.`));
@@ -97,5 +99,14 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
   if (!options.json) await stream.emit({ type: 'summary', of: 'listen', total, verdicts });
   await stream.close();
   await store?.close();
+  // The warning said so when it happened; the exit code says so to a script.
+  if (listener.unlogged > 0) {
+    ctx.err(
+      c.red(
+        `${listener.unlogged} ${listener.unlogged === 1 ? 'delivery was' : 'deliveries were'} answered 503: the log could not keep them.`,
+      ),
+    );
+    return 1;
+  }
   return 0;
 }

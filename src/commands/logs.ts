@@ -13,6 +13,7 @@ import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
 import { readFlag } from '../ui/errors.js';
+import { safeJsonLine } from '../ui/sanitize.js';
 import type { OptionsOf } from './declare.js';
 import type {
   logsClearOptions,
@@ -60,7 +61,7 @@ export function reportSkipped(ctx: Context, stats: ReadStats): void {
 export async function logsCommand(ctx: Context, options: OptionsOf<typeof logsListOptions>): Promise<number> {
   const filter = toFilter(ctx, options);
   const print = (r: DeliveryRecord) =>
-    ctx.stream(options.json ? JSON.stringify(deliveryJson(r)) : renderLogRow(ctx.color, deliveryJson(r)));
+    ctx.stream(options.json ? safeJsonLine(deliveryJson(r)) : renderLogRow(ctx.color, deliveryJson(r)));
   const stats: ReadStats = { skipped: 0 };
   const store = await openStore(ctx, options.logUrl);
   try {
@@ -145,7 +146,7 @@ export async function logsShowCommand(
       'run `mes-webhooks logs` to see the ids',
     );
   if (options.json)
-    ctx.out(JSON.stringify({ ...logRecord(found.record), chain: found.chain.map(deliveryJson) }));
+    ctx.out(safeJsonLine({ ...logRecord(found.record), chain: found.chain.map(deliveryJson) }));
   else for (const line of renderShow(ctx.color, found.record, found.chain)) ctx.out(line);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { z } from '../core/zod.js';
 import { UsageError } from '../core/errors.js';
+import { MAX_OFFSET_MS } from '../core/limits.js';
 import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration } from '../core/schedule.js';
 import type { SchemeId } from '../core/schemes/types.js';
@@ -27,9 +28,14 @@ const offset = () =>
   z.string().transform((text, ctx) => {
     const m = /^([+-]?)(.+)$/.exec(text.trim())!;
     try {
-      return (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
+      const ms = (m[1] === '-' ? -1 : 1) * parseDuration(m[2]!);
+      if (!(Math.abs(ms) <= MAX_OFFSET_MS)) throw new RangeError('too far');
+      return ms;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration like -10m or +6m' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a duration like -10m or +6m, at most 100 years either way',
+      });
       return z.NEVER;
     }
   });

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_BAD_ASSIGNMENT'
   | 'E_BAD_PATH'
   | 'E_BAD_PAYLOAD'
+  | 'E_TOO_DEEP'
   | 'E_BAD_SECRET'
   | 'E_BAD_CONFIG'
   | 'E_NOT_LISTENING'

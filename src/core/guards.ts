@@ -1,19 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
+import { parseHost } from './host.js';
 
 const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-function hostnameOf(hostHeader: string): string {
-  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
-  const colon = hostHeader.lastIndexOf(':');
-  return (colon < 0 ? hostHeader : hostHeader.slice(0, colon)).toLowerCase();
-}
 
 const isLoopbackName = (name: string) =>
   LOCAL_HOSTNAMES.has(name) || name.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 
 /** A Host header naming this machine: guards against DNS rebinding. */
 export function isLocalHost(host: string | undefined): boolean {
-  return host !== undefined && host !== '' && isLoopbackName(hostnameOf(host));
+  const parts = parseHost(host);
+  return parts !== undefined && isLoopbackName(parts.hostname.replace(/\.$/, ''));
 }
 
 /** An Origin of a page on this machine, or none at all (a non-browser client). */

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { recordBody, type DeliveryRecord, type Verdict } from './delivery.js';
+import { capEventName } from './glob.js';
 import type { Provider } from './providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from './registry.js';
 import { verify, type Scheme } from './schemes/index.js';
@@ -41,12 +42,39 @@ export function inspectDelivery(
   nowSec: number,
   registry: Registry = BUILTIN_REGISTRY,
 ): Inspection {
+  try {
+    return inspect(headers, bytes, secret, nowSec, registry);
+  } catch (error) {
+    // A body no check foresaw: taken as unreadable, answered 400, still logged.
+    return {
+      provider: undefined,
+      scheme: undefined,
+      event: null,
+      eventId: null,
+      signature: { verdict: 'unchecked', reason: 'the delivery could not be inspected' },
+      problem: `the delivery could not be inspected: ${(error as Error).message}`,
+    };
+  }
+}
+
+const isEnvelope = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
+
+function inspect(
+  headers: Record<string, string>,
+  bytes: Buffer,
+  secret: string,
+  nowSec: number,
+  registry: Registry,
+): Inspection {
   const { problem, payload } = bodyProblem(headers['content-type'], bytes);
   const scheme = registry.detectScheme(headers);
   const provider =
     registry.detectProvider(payload, scheme?.id) ?? (scheme ? registry.provider(scheme.id) : undefined);
-  const envelope = payload as Record<string, unknown>;
-  const known = provider !== undefined && payload !== undefined && provider.matches(envelope);
+  // `null`, arrays and numbers are valid JSON but no envelope: a provider found from the headers alone must not read them.
+  const envelope = isEnvelope(payload) ? payload : undefined;
+  const known = provider !== undefined && envelope !== undefined && provider.matches(envelope);
   let signature: Inspection['signature'];
   if (scheme) {
     const result = verify(scheme.id, { secret, body: bytes, headers, now: nowSec }, registry);
@@ -59,9 +87,13 @@ export function inspectDelivery(
   return {
     provider,
     scheme,
-    event: (known ? provider.eventType(envelope) : undefined) ?? null,
-    eventId:
-      (known ? provider.eventId(envelope) : undefined) ?? headers['webhook-id'] ?? headers['svix-id'] ?? null,
+    event: capEventName(textOrNull(known ? provider.eventType(envelope) : undefined)),
+    eventId: capEventName(
+      textOrNull(known ? provider.eventId(envelope) : undefined) ??
+        headers['webhook-id'] ??
+        headers['svix-id'] ??
+        null,
+    ),
     signature,
     problem,
   };

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { checkDepth, MAX_PATH_INDEX } from './limits.js';
 
 type Json = unknown;
 type Container = Record<string, Json> | Json[];
@@ -29,6 +30,13 @@ export function parsePath(path: string): (string | number)[] {
     if (m[1] !== undefined && !expectKey)
       throw new UsageError(`cannot read the path "${path}"`, undefined, 'E_BAD_PATH');
     const segment = m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
+    if (typeof segment === 'number' && segment > MAX_PATH_INDEX) {
+      throw new UsageError(
+        `the path "${path}" names index ${m[2]}; the highest index taken is ${MAX_PATH_INDEX}`,
+        undefined,
+        'E_BAD_PATH',
+      );
+    }
     if (typeof segment === 'string' && FORBIDDEN_KEYS.has(segment)) {
       throw new UsageError(
         `the path "${path}" names "${segment}", which cannot be set`,
@@ -52,6 +60,8 @@ export function parseSetValue(text: string): Json {
   } catch {
     return text;
   }
+  // Depth first: the number check below walks the value recursively.
+  checkDepth(value, 'the --set value');
   const lost = lossyNumber(text, value);
   if (lost !== undefined) {
     throw new UsageError(

@@ -57,6 +57,9 @@ export function exponentialSchedule(options: ExponentialOptions, random: () => n
   return { name: 'exponential', delaysMs: delays };
 }
 
+/** More attempts than any real sender makes; a schedule is built whole, so it must stay small. */
+export const MAX_SCHEDULE_ATTEMPTS = 1000;
+
 /** A preset name, a list like `0,5s,30s,5m`, or `exponential[:base=1s,factor=2,cap=1h,jitter=0.1,attempts=8]`. */
 export function parseSchedule(
   text: string,
@@ -79,12 +82,17 @@ export function parseSchedule(
       else if (key === 'cap') options.capMs = parseDuration(value);
       else if (key === 'factor' && Number(value) >= 1) options.factor = Number(value);
       else if (key === 'jitter' && Number(value) >= 0 && Number(value) <= 1) options.jitter = Number(value);
-      else if (key === 'attempts' && Number.isInteger(Number(value)) && Number(value) >= 1)
+      else if (
+        key === 'attempts' &&
+        Number.isInteger(Number(value)) &&
+        Number(value) >= 1 &&
+        Number(value) <= MAX_SCHEDULE_ATTEMPTS
+      )
         options.attempts = Number(value);
       else
         throw new UsageError(
           `cannot read "${pair}" of the schedule`,
-          'exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8',
+          `exponential takes base=1s, factor=2, cap=1h, jitter=0.1, attempts=8 (1 to ${MAX_SCHEDULE_ATTEMPTS})`,
           'E_BAD_SCHEDULE',
         );
     }

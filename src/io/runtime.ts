@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { longSleep } from './wait.js';
 
 /**
  * What is not deterministic, in one place, so tests can replace it: a fake clock drives every
@@ -8,7 +9,7 @@ export interface Runtime {
   now(): Date;
   /** Milliseconds on a clock that only moves forward, for measuring durations. */
   monotonicMs(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts. */
+  /** Resolves after `ms` (however long), or at once when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** A number in [0, 1). */
   random(): number;
@@ -17,23 +18,10 @@ export interface Runtime {
   token(): string;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 export const systemRuntime: Runtime = {
   now: () => new Date(),
   monotonicMs: () => performance.now(),
-  sleep,
+  sleep: longSleep,
   random: Math.random,
   uuid: () => randomUUID(),
   token: () => randomBytes(18).toString('base64url'),

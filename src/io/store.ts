@@ -33,6 +33,8 @@ export interface DeliveryStore {
   readonly shared: boolean;
   /** Resolves once the record is durable (written, or committed). */
   append(record: DeliveryRecord): Promise<void>;
+  /** Gets ready to append now (the file is created 0600), so an unwritable log shows at once. */
+  open?(): Promise<void>;
   /** Records matching the filter, newest first, streamed. */
   newestFirst(filter?: LogFilter, stats?: ReadStats): AsyncIterable<DeliveryRecord>;
   /** Records matching the filter, oldest first, streamed. */
@@ -141,6 +143,10 @@ export class FileStore implements DeliveryStore {
 
   append(record: DeliveryRecord): Promise<void> {
     return this.log.append(record);
+  }
+
+  open(): Promise<void> {
+    return this.log.open();
   }
 
   async *newestFirst(filter: LogFilter = {}, stats?: ReadStats): AsyncGenerator<DeliveryRecord> {

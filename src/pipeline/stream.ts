@@ -54,14 +54,26 @@ export interface SummaryEvent {
 export type StreamEvent =
   DeliveryEvent | WaitEvent | WarningEvent | SkippedEvent | MarkedFailedEvent | SummaryEvent;
 
+/** What emit reports: why a durable sink could not keep the event, when it could not. */
+export interface EmitOutcome {
+  unwritten?: string;
+}
+
+const KEPT: EmitOutcome = Object.freeze({});
+
 /**
  * A subscriber. A sink that returns a promise holds the producer until it settles: the log does,
  * so a delivery is answered or counted only once its record is written; the NDJSON writer does
- * while stdout is full. A sink handles its own failures; it never throws into a producer, except
- * the log in a producer that acknowledges deliveries: its rejection means "answer 503".
+ * while stdout is full. A sink handles its own failures; it never throws into a producer. A durable
+ * sink that could not keep an event resolves with the reason, and the producer decides: the
+ * listener answers 503, a sender goes on.
  */
 export interface Sink {
-  accept(event: StreamEvent): void | Promise<void>;
+  accept(event: StreamEvent): void | Promise<void | EmitOutcome>;
+  /** Gets ready before the first event (the log opens its file), so a failure shows at once. */
+  open?(): Promise<void>;
+  /** Why it can no longer keep events, once it cannot. */
+  failure?(): string | undefined;
   close?(): void | Promise<void>;
 }
 
@@ -74,14 +86,29 @@ export class DeliveryStream {
     return this;
   }
 
-  emit(event: StreamEvent): Promise<void> {
-    let waits: Promise<void>[] | undefined;
+  emit(event: StreamEvent): Promise<EmitOutcome> {
+    let waits: Promise<void | EmitOutcome>[] | undefined;
     for (const sink of this.sinks) {
       const pending = sink.accept(event);
       if (pending) (waits ??= []).push(pending);
     }
-    if (!waits) return Promise.resolve();
-    return waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined);
+    if (!waits) return Promise.resolve(KEPT);
+    if (waits.length === 1) return waits[0]!.then((outcome) => outcome ?? KEPT);
+    return Promise.all(waits).then((outcomes) => outcomes.find((o) => o?.unwritten) ?? KEPT);
+  }
+
+  /** Readies every sink that needs it, before the first event. */
+  async open(): Promise<void> {
+    for (const sink of this.sinks) await sink.open?.();
+  }
+
+  /** Why a durable sink can no longer keep deliveries, once one cannot. */
+  failure(): string | undefined {
+    for (const sink of this.sinks) {
+      const why = sink.failure?.();
+      if (why !== undefined) return why;
+    }
+    return undefined;
   }
 
   /** Lets every sink finish: the log writes what is queued, the terminal prints what is buffered. */

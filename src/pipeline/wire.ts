@@ -13,7 +13,7 @@ export interface StreamOptions extends TerminalOptions {
   logUrl?: string;
   /** A store the command already opened to read from; the caller closes it after the stream. */
   store?: DeliveryStore;
-  /** The listener: a record that cannot be written rejects `emit` (answered 503). */
+  /** The listener: every write is tried, even after a failure; an unwritten record is answered 503. */
   acknowledge?: boolean;
 }
 

@@ -10,7 +10,7 @@ import { replyJson } from './reply.js';
 export interface ControlHost {
   readonly options: { token: string; ui?: boolean; forwardTo?: string };
   readonly origin: string;
-  readonly history: ReadonlyMap<string, DeliveryRecord>;
+  readonly history: { values(): DeliveryRecord[] };
   resend(deliveryId: string): Promise<DeliveryRecord | undefined>;
 }
 
@@ -63,7 +63,12 @@ export async function handleControl(
         error: 'no forward target: start the listener with --forward-to URL',
       });
     }
-    const record = await listener.resend(resend[1]!);
+    let record;
+    try {
+      record = await listener.resend(resend[1]!);
+    } catch (error) {
+      return send(res, 409, { ok: false, error: `cannot send it again: ${(error as Error).message}` });
+    }
     if (!record) return send(res, 404, { ok: false, error: 'no such delivery in this run' });
     return send(res, 200, {
       ok: record.ok,

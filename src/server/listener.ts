@@ -2,22 +2,25 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { bodyBytes, recordBody, type DeliveryRecord } from '../core/delivery.js';
+import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import { createFlakyPolicy, seededRandom, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/types.js';
 import type { Registry } from '../core/registry.js';
-import { logRecord } from '../core/delivery-json.js';
 import { inspectDelivery, receivedRecord } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
-import { DeliveryStream } from '../pipeline/stream.js';
+import { DeliveryStream, type DeliveryRole } from '../pipeline/stream.js';
+import { readBody } from './body.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
+import { answerClientError, faultMessage, guarded } from './guard.js';
+import { History, isTruncated } from './history.js';
+import { NOT_INSPECTED, settle, type Answer } from './received.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
+import { targetPath } from './target.js';
 import { schemaVerdict } from '../schema/verdict.js';
 
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
@@ -28,7 +31,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const FORWARD_TIMEOUT_MS = 30_000;
-const HISTORY_SIZE = 500;
 
 export interface ListenerOptions {
   host: string;
@@ -73,7 +75,9 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   readonly server: Server;
   readonly feed: Feed;
   readonly stream: DeliveryStream;
-  readonly history = new Map<string, DeliveryRecord>();
+  readonly history = new History();
+  /** Deliveries answered 503 because the log could not keep them. */
+  unlogged = 0;
   private readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   url = '';
@@ -91,27 +95,18 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
         // How often Node looks for requests over those timeouts (its default is 30 s).
         connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
       },
-      (req, res) => this.handle(req, res),
+      guarded(
+        (req, res) => this.handle(req, res),
+        (req, res, error) => this.fault(req, res, error),
+      ),
     );
     this.feed = new Feed({
       token: options.token,
-      hello: () => ({
-        type: 'hello',
-        deliveries: [...this.history.values()].map(logRecord),
-        forwardTo: options.forwardTo ?? null,
-      }),
+      hello: () => ({ fields: { forwardTo: options.forwardTo ?? null }, deliveries: this.history.texts() }),
     });
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
-    this.stream = (options.stream ?? new DeliveryStream()).subscribe(feedSink(this.feed));
-    // Malformed requests and clients too slow with their headers: answer if possible, then hang up.
-    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      if (!socket.writable) return socket.destroy();
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
-        () => socket.destroy(),
-      );
-    });
+    this.stream = (options.stream ?? new DeliveryStream()).subscribe(feedSink(this.feed, this.history));
+    this.server.on('clientError', answerClientError);
   }
 
   get origin(): string {
@@ -155,9 +150,14 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   async resend(deliveryId: string): Promise<DeliveryRecord | undefined> {
     const original = this.history.get(deliveryId);
     if (!original || !this.options.forwardTo) return undefined;
+    if (isTruncated(original)) {
+      throw new RangeError(
+        'its body is too large to keep in memory; send it again with `mes-webhooks replay`',
+      );
+    }
     const record = await forwardDelivery(original, this.options.forwardTo, this.forwardOptions());
     // Sent either way; the log sink has warned if its record could not be written.
-    await this.stream.emit({ type: 'delivery', record, role: 'resent' }).catch(() => undefined);
+    await this.stream.emit({ type: 'delivery', record, role: 'resent' });
     this.emit('record', record);
     return record;
   }
@@ -170,21 +170,54 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private get role(): DeliveryRole | undefined {
+    return this.options.echo ? 'echo' : undefined;
+  }
+
+  /** The last resort: something threw while handling a request. Answer 500 and keep a record. */
+  private async fault(req: IncomingMessage, res: ServerResponse, error: unknown): Promise<void> {
+    const deliveryId = newDeliveryId(this.options.runtime);
+    const request = {
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: normalizeHeaders(req.headers),
+      bytes: Buffer.alloc(0),
+    };
+    const record = receivedRecord(deliveryId, this.options.runtime.now(), request, NOT_INSPECTED);
+    const body = Buffer.from(
+      JSON.stringify({ ok: false, deliveryId, error: 'the listener could not handle this request' }),
+    );
+    const answered = !res.headersSent && !res.destroyed;
+    const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+    settle(record, answered ? { status: 500, headers, body } : 'gone', 0);
+    record.error = { code: 'LISTENER_FAULT', message: faultMessage(error) };
+    this.history.add(record);
+    await this.stream.emit({ type: 'delivery', record, ...(this.role ? { role: this.role } : {}) });
+    if (answered && !res.headersSent && !res.destroyed) res.writeHead(500, headers).end(body);
+    else res.destroy();
+    this.emit('record', record);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
     if (raw.startsWith(CONTROL_PREFIX)) {
-      const url = new URL(raw, 'http://listener.invalid');
-      handleControl(this, req, res, url).catch(() =>
-        replyJson(res, 500, { ok: false, error: 'inspector error' }),
-      );
-      return;
+      return handleControl(this, req, res, new URL(raw, 'http://listener.invalid'));
     }
-    // The URL is parsed only when a path is set, to keep it off the hot path.
-    if (this.options.path && new URL(raw, 'http://listener.invalid').pathname !== this.options.path) {
+    // Read without `new URL()`, which throws on targets such as `//[`.
+    if (this.options.path && targetPath(raw) !== this.options.path) {
       return replyJson(res, 404, { ok: false, error: `deliveries go to ${this.options.path}` });
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       return replyJson(res, 200, { ok: true, listening: true, message: 'POST webhooks here' });
+    }
+    // A body framed by anything but chunked cannot be delimited (RFC 9112 6.3): refuse it, close.
+    const framing = req.headers['transfer-encoding'];
+    if (framing !== undefined && framing.trim().toLowerCase() !== 'chunked') {
+      res.setHeader('connection', 'close');
+      return replyJson(res, 400, {
+        ok: false,
+        error: `cannot read a body sent with transfer-encoding ${framing}`,
+      });
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -192,36 +225,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     }
     const arrived = this.options.runtime.now();
     const started = this.options.runtime.monotonicMs();
-    const tooLarge = () => {
-      res.setHeader('connection', 'close');
-      replyJson(res, 413, { ok: false, error: `the body is over ${this.options.maxBodyBytes} bytes` });
-    };
-    if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
-      return tooLarge();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > this.options.maxBodyBytes) {
-        refused = true;
-        chunks.length = 0;
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      // A client that goes away mid-body: nothing to answer, nothing to log.
-    });
-    req.on('end', () => {
-      if (refused) return;
-      this.complete(req, res, Buffer.concat(chunks), arrived, started).catch((error: Error) =>
-        replyJson(res, 500, { ok: false, error: `listener error: ${error.message}` }),
-      );
-    });
+    const bytes = await readBody(req, res, this.options.maxBodyBytes);
+    if (bytes) await this.complete(req, res, bytes, arrived, started);
   }
 
   private async complete(
@@ -249,6 +254,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     let answer: Buffer = Buffer.from(JSON.stringify({ ok: true, deliveryId }));
     const json = (code: number, body: Record<string, unknown>) => {
       status = code;
+      answerHeaders = { 'content-type': 'application/json' };
       answer = Buffer.from(JSON.stringify({ ok: code < 300, deliveryId, ...body }));
     };
     // Katana's events carry no id; its retries resend the same bytes, so the body stands in for one.
@@ -291,31 +297,47 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
         json(502, { error: `the app at ${this.options.forwardTo} did not answer: ${leg.error?.message}` });
       }
     }
-    if (this.options.delayMs) await sleep(this.options.delayMs);
+    if (this.options.delayMs) await this.options.runtime.sleep(this.options.delayMs);
 
-    const responseHeaders = { ...answerHeaders, 'content-length': String(answer.length) };
-    record.response = { status, headers: responseHeaders, ...recordBody(answer) };
-    record.status = status;
-    record.ok = status >= 200 && status < 300;
-    record.durationMs = Math.round((this.options.runtime.monotonicMs() - started) * 1000) / 1000;
-    this.remember(record);
-    // Answered only once the record is written: a sender that got its answer finds it in the log,
-    // and one whose record could not be written gets 503 with the reason, and sends it again.
-    try {
-      await this.stream.emit({ type: 'delivery', record, ...(this.options.echo ? { role: 'echo' } : {}) });
-    } catch (error) {
-      if (!res.destroyed)
-        replyJson(res, 503, { ok: false, deliveryId, error: `not stored: ${(error as Error).message}` });
-      return;
+    // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
+    // Not for the in-process receiver of send: its sender's run only warns about the log.
+    const durable = !this.options.echo;
+    const broken = durable ? this.stream.failure() : undefined;
+    if (broken) this.refuse(record, json, broken);
+    // Acknowledge after logging: the record of what goes out is written before it goes out.
+    const gone = () => res.destroyed || res.socket === null || !res.socket.writable;
+    const outgoing = (): Answer =>
+      gone()
+        ? 'gone'
+        : { status, headers: { ...answerHeaders, 'content-length': String(answer.length) }, body: answer };
+    settle(record, outgoing(), this.options.runtime.monotonicMs() - started);
+    this.history.add(record);
+    const outcome = await this.stream.emit({
+      type: 'delivery',
+      record,
+      ...(this.role ? { role: this.role } : {}),
+    });
+    if (durable && outcome.unwritten && !broken) {
+      // The write failed just now: the sinks saw the planned answer, the sender gets 503.
+      this.refuse(record, json, outcome.unwritten);
+      settle(record, outgoing(), this.options.runtime.monotonicMs() - started);
+      this.history.add(record);
     }
-    if (!res.destroyed) res.writeHead(status, responseHeaders).end(answer);
+    if (record.status !== null && !gone()) res.writeHead(status, record.response!.headers).end(answer);
+    else res.destroy();
     this.emit('record', record);
     this.emit('delivery', record);
   }
 
-  private remember(record: DeliveryRecord): void {
-    this.history.set(record.deliveryId, record);
-    if (this.history.size > HISTORY_SIZE) this.history.delete(this.history.keys().next().value!);
+  /** A delivery the log could not keep: not acknowledged. */
+  private refuse(
+    record: DeliveryRecord,
+    json: (code: number, body: Record<string, unknown>) => void,
+    reason: string,
+  ): void {
+    this.unlogged++;
+    json(503, { error: `not stored: ${reason}` });
+    record.error = { code: 'LOG_UNWRITABLE', message: reason };
   }
 }
 

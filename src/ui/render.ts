@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { EventDef } from '../core/catalog.js';
 import { bodyBytes, bodySize, type DeliveryRecord, type Verdict } from '../core/delivery.js';
 import { schemaSummary } from '../schema/summary.js';
+import { safeText } from './sanitize.js';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -42,8 +43,8 @@ const fit = (text: string, width: number) =>
 export function renderSent(c: ChalkInstance, r: DeliveryRecord): string {
   const mark = r.ok ? c.green('✔') : c.red('✖');
   const answer = r.error
-    ? c.red(r.error.message)
-    : c.dim(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 60));
+    ? c.red(safeText(r.error.message))
+    : c.dim(safeText(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 60), 60));
   return [
     mark,
     colorStatus(c, r.status),
@@ -62,25 +63,25 @@ export function renderReceived(c: ChalkInstance, r: DeliveryRecord): string {
   const size = formatBytes(bodySize(r.request));
   const verdict = r.signature ? colorVerdict(c, r.signature.verdict) : '';
   const notes: string[] = [];
-  if (r.error) notes.push(c.red(r.error.message));
-  else if (r.signature && r.signature.verdict !== 'valid') notes.push(c.dim(r.signature.reason));
-  if (r.schema?.verdict === 'invalid') notes.push(c.yellow(schemaSummary(r.schema)));
+  if (r.error) notes.push(c.red(safeText(r.error.message)));
+  else if (r.signature && r.signature.verdict !== 'valid') notes.push(c.dim(safeText(r.signature.reason)));
+  if (r.schema?.verdict === 'invalid') notes.push(c.yellow(safeText(schemaSummary(r.schema), 300)));
   if (r.simulated) notes.push(c.yellow(`simulated: ${r.simulated}`));
   if (r.forward) {
     notes.push(
       r.forward.status === null
         ? c.red(
-            `→ app down: ${typeof r.forward.error === 'object' ? r.forward.error.message : (r.forward.error ?? 'no answer')}`,
+            `→ app down: ${safeText(typeof r.forward.error === 'object' ? r.forward.error.message : (r.forward.error ?? 'no answer'))}`,
           )
-        : `→ app ${colorStatus(c, r.forward.status)} ${formatMs(r.forward.durationMs)} ${c.dim(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 50))}`,
+        : `→ app ${colorStatus(c, r.forward.status)} ${formatMs(r.forward.durationMs)} ${c.dim(safeText(truncate(r.response ? bodyBytes(r.response).toString('utf8') : '', 50), 50))}`,
     );
   }
   const detail = notes.join('  ');
   return [
     c.dim(clock(r.at)),
-    (r.provider ?? '?').padEnd(9),
-    c.bold((r.event ?? '?').padEnd(28)),
-    c.dim(fit(r.eventId ?? '-', 24)),
+    safeText(r.provider ?? '?', 20).padEnd(9),
+    c.bold(safeText(r.event ?? '?', 80).padEnd(28)),
+    c.dim(fit(safeText(r.eventId ?? '-', 80), 24)),
     verdict,
     colorStatus(c, r.status),
     size.padStart(9),

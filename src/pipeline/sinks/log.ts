@@ -1,14 +1,14 @@
 import type { DeliveryStore } from '../../io/store.js';
-import type { DeliveryStream, Sink } from '../stream.js';
+import type { DeliveryStream, EmitOutcome, Sink } from '../stream.js';
 
 export const LOG_HINT = 'set MES_WEBHOOKS_HOME to a writable folder';
 
 export interface LogSinkOptions {
   /**
    * A producer that acknowledges deliveries (the listener) needs every record kept: each write is
-   * tried, a failed one rejects `emit` so the delivery is answered 503, and the log is used again
-   * once it can be written. Otherwise a log that cannot be written is one warning, then the run
-   * goes on without it.
+   * tried, even after a failure, because a database (or a folder) can come back; a failed one
+   * resolves as unwritten (answered 503). Otherwise a log that cannot be written is one warning,
+   * then the run goes on without it.
    */
   acknowledge?: boolean;
   /** Close the store with the stream: the sink opened it. */
@@ -17,35 +17,51 @@ export interface LogSinkOptions {
 
 /**
  * Appends every delivery to the store (the JSONL file or the database); the producer waits until
- * the record is durable, so the file and the database are one path for every producer.
+ * the record is durable, and learns from `emit` which records could not be kept and why. One
+ * warning when the log goes down, one when it is back.
  */
 export function logSink(store: DeliveryStore, stream: DeliveryStream, options: LogSinkOptions = {}): Sink {
   const hint = store.shared ? 'check that the database is up and reachable' : LOG_HINT;
-  let broken = false;
+  /** Set while the log cannot be written: the first reason. */
+  let down: EmitOutcome | undefined;
+  /** The log could not even be opened: known before the first delivery. */
+  let unopened = false;
   const warn = (message: string, withHint = true) =>
     void stream.emit({ type: 'warning', message, ...(withHint ? { hint } : {}) });
+  const fail = (error: Error): EmitOutcome => {
+    const outcome = { unwritten: `the delivery log cannot be written (${error.message})` };
+    if (down) return options.acknowledge ? outcome : down;
+    down = outcome;
+    warn(
+      `could not write the delivery log ${store.where}: ${error.message}` +
+        (options.acknowledge ? '; deliveries are answered 503 until it can be written' : ''),
+    );
+    return outcome;
+  };
+  const written = () => {
+    if (!down) return undefined;
+    down = undefined;
+    unopened = false;
+    warn(`the delivery log ${store.where} can be written again; deliveries are acknowledged`, false);
+    return undefined;
+  };
   return {
     accept(event) {
       if (event.type !== 'delivery') return;
-      if (broken && !options.acknowledge) return;
-      return store.append(event.record).then(
-        () => {
-          if (!broken) return;
-          broken = false;
-          warn(`the delivery log ${store.where} can be written again; deliveries are acknowledged`, false);
-        },
-        (error: Error) => {
-          if (!broken) {
-            broken = true;
-            warn(
-              `could not write the delivery log ${store.where}: ${error.message}` +
-                (options.acknowledge ? '; deliveries are answered 503 until it can be written' : ''),
-            );
-          }
-          if (options.acknowledge) throw error;
-        },
-      );
+      if (down && !options.acknowledge) return Promise.resolve(down);
+      return store.append(event.record).then(written, fail);
     },
+    // Opened before the first delivery: the file is 0600 from the start, and a log that cannot be
+    // opened is known before anyone is answered.
+    open: async () => {
+      await store.open?.().catch((error: Error) => {
+        fail(error);
+        unopened = true;
+      });
+    },
+    // A listener refuses up front only for a log that could not be opened; one that failed a
+    // write is tried again with each delivery, so it is used as soon as it is back.
+    failure: () => (options.acknowledge && !unopened ? undefined : down?.unwritten),
     close: () => (options.owned ? store.close().catch(() => undefined) : undefined),
   };
 }

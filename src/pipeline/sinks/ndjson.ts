@@ -1,5 +1,6 @@
 import { deliveryJson } from '../../core/delivery-json.js';
 import type { Context } from '../../ui/context.js';
+import { safeJsonLine } from '../../ui/sanitize.js';
 import type { Sink, StreamEvent } from '../stream.js';
 
 /** The JSON line of an event, or nothing for what a --json stream leaves out. */
@@ -8,7 +9,8 @@ export function jsonLine(event: StreamEvent): string | undefined {
     case 'delivery':
       // Forward legs are inside their delivery; what the in-process receiver got is not this run's output.
       if (event.role === 'leg' || event.role === 'echo') return undefined;
-      return JSON.stringify({ ...deliveryJson(event.record), ...event.extra });
+      // What came from the network stays JSON, with nothing a terminal would act on.
+      return safeJsonLine({ ...deliveryJson(event.record), ...event.extra });
     case 'warning':
       return undefined;
     default:
