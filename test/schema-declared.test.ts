@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/io/settings.js';
+import { sign } from '../src/core/schemes/index.js';
+import { DEV_SECRET, loadConfig } from '../src/io/settings.js';
 import { schemaVerdict } from '../src/schema/verdict.js';
-import { tempDir } from './helpers/cli.js';
+import { startCli, tempDir } from './helpers/cli.js';
 
 /** A folder with a config declaring provider `acme` (MES signatures) and a schema folder for it. */
 export function acmeFolder(): string {
@@ -67,5 +68,44 @@ describe('a provider declared in the config with a schema folder', () => {
     const broken = acmeFolder();
     writeFileSync(path.join(broken, 'acme-schemas', 'lot.closed.json'), '[1, 2]');
     await expect(loadConfig(broken)).rejects.toThrow(/lot\.closed\.json is not a JSON Schema object/);
+  });
+});
+
+describe('listen with a declared provider and its schema folder', () => {
+  const body = JSON.stringify({ type: 'lot.opened', id: 'l1', lot: { qty: 'five' } });
+  const post = (url: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...sign('mes', { secret: DEV_SECRET, body, timestamp: 0 }),
+      },
+      body,
+    });
+
+  it('shows the verdict from its own schema, and none with --no-schema-check', async () => {
+    const cwd = acmeFolder();
+    const checked = startCli(['listen', '--port', '0', '--json', '--no-log'], { cwd });
+    try {
+      const [, url] = await checked.waitFor(/Listening on (\S+)/);
+      await post(url!);
+      const [line] = await checked.waitFor(/\{"v":1,"deliveryId".*\}/);
+      expect(JSON.parse(line)).toMatchObject({
+        provider: 'acme',
+        event: 'lot.opened',
+        schema: { verdict: 'invalid', problems: [{ pointer: '/lot/qty' }] },
+      });
+    } finally {
+      await checked.stop();
+    }
+    const unchecked = startCli(['listen', '--port', '0', '--json', '--no-log', '--no-schema-check'], { cwd });
+    try {
+      const [, url] = await unchecked.waitFor(/Listening on (\S+)/);
+      await post(url!);
+      const [line] = await unchecked.waitFor(/\{"v":1,"deliveryId".*\}/);
+      expect(JSON.parse(line)).not.toHaveProperty('schema');
+    } finally {
+      await unchecked.stop();
+    }
   });
 });

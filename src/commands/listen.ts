@@ -13,6 +13,8 @@ import type { listenOptions } from './listen/options.js';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function listenCommand(ctx: Context, options: OptionsOf<typeof listenOptions>): Promise<number> {
+  if (options.strictSchema && !options.schemaCheck)
+    throw new UsageError('--strict-schema needs the schema check: leave out --no-schema-check');
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
   const store = options.log ? await openStore(ctx, options.logUrl) : undefined;
   // Each delivery is answered once its record is durable, and 503 while the log cannot be written.
@@ -24,6 +26,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     secret,
     strict: options.strict,
     strictSchema: options.strictSchema,
+    schemaCheck: options.schemaCheck,
     maxBodyBytes: options.maxBody,
     runtime: ctx.runtime,
     forwardTo: options.forwardTo,

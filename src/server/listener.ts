@@ -42,6 +42,8 @@ export interface ListenerOptions {
   strict: boolean;
   /** Answer 422, with the problems, to deliveries that do not match their event's schema. */
   strictSchema?: boolean;
+  /** Check bodies against their event's schema (default on). */
+  schemaCheck?: boolean;
   maxBodyBytes: number;
   runtime: Runtime;
   /** Pass every delivery on to this URL with its exact bytes and headers. */
@@ -247,7 +249,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const deliveryId = newDeliveryId(this.options.runtime);
     const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers, bytes };
     const record = receivedRecord(deliveryId, arrived, request, seen);
-    if (!seen.problem) record.schema = schemaVerdict(record.provider, record.event, bytes);
+    if (!seen.problem && this.options.schemaCheck !== false)
+      record.schema = schemaVerdict(record.provider, record.event, bytes, seen.provider?.schemas);
 
     let status = 200;
     let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
