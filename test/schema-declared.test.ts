@@ -78,7 +78,7 @@ describe('listen with a declared provider and its schema folder', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...sign('mes', { secret: DEV_SECRET, body, timestamp: 0 }),
+        ...sign('mes', { secret: DEV_SECRET, body, timestamp: 0, messageId: 'l1' }),
       },
       body,
     });

@@ -150,7 +150,6 @@ export async function loadConfig(
   };
 }
 
-
 /** The built-in registry plus the schemes and providers a config file declares; nothing is mutated. */
 export function configRegistry(
   config: Config,
