@@ -1,30 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from './helpers/browser.js';
 import { runCli, startCli } from './helpers/cli.js';
 import { startReceiver } from './helpers/receiver.js';
 import { vendorVerifiers } from './helpers/vendor-verifiers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../test-results/', import.meta.url);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe('the web inspector, in a real browser', () => {
   it('shows deliveries live, opens their details, filters, and sends one again to the forward target', async () => {
@@ -43,7 +26,7 @@ describe('the web inspector, in a real browser', () => {
     try {
       const [, inspector] = await listener.waitFor(/Inspector: (\S+)/);
       const [, url] = await listener.waitFor(/Listening on (\S+)/);
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       await page.goto(inspector!);
       await page.waitForSelector('#conn.live');
 
@@ -96,7 +79,7 @@ describe('the web inspector, in a real browser', () => {
     const listener = startCli(['listen', '--port', '0', '--no-log']);
     try {
       const [, feed] = await listener.waitFor(/Feed: (\S+)/);
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       // A page served from another origin tries to open the feed with a stolen-looking URL.
       await page.route('http://evil.example/', (route) =>
         route.fulfill({ contentType: 'text/html', body: '<html><body>evil</body></html>' }),

@@ -1,25 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from './helpers/browser.js';
 import { runCli, startCli } from './helpers/cli.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe('the web inspector shows schema verdicts', () => {
   it('lists the problems of an invalid delivery in its detail pane', async () => {
@@ -27,7 +10,7 @@ describe('the web inspector shows schema verdicts', () => {
     try {
       const [, inspector] = await listener.waitFor(/Inspector: (\S+)/);
       const [, url] = await listener.waitFor(/Listening on (\S+)/);
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       await page.goto(inspector!);
       await page.waitForSelector('#conn.live');
       const sent = await runCli([

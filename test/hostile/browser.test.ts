@@ -2,27 +2,11 @@
 // with an odd target, the feed without a token, and a cross-origin POST to `//`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from '../helpers/browser.js';
 import { answersIn, raw, startListener } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** The hostile page, served from its own origin. */
 function evilSite(port: number): Promise<Server> {
@@ -51,7 +35,7 @@ describe('a drive-by page in Chromium', () => {
       const listener = await startListener(args);
       const site = await evilSite(listener.port);
       try {
-        const page = await browser.newPage();
+        const page = await browser().newPage();
         await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
         const results = (await page.evaluate('window.done')) as Record<string, string>;
         expect(results['double slash']).toBe('refused');
