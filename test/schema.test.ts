@@ -113,6 +113,27 @@ describe('event schemas', () => {
     ]);
   });
 
+  it('agrees with ajv on the edges of the uri format', () => {
+    const schema = { type: 'string', format: 'uri' } as unknown as JsonSchema;
+    const ours = compileSchema(schema);
+    const theirs = ajv.compile(schema);
+    for (const s of [
+      'https://api.katanamrp.com/v1/sales_orders/1',
+      'http://[::1]/',
+      'a:b?c#d',
+      'a:b?',
+      'a::',
+      'A:?',
+      'a:#',
+      'a:b#c#d',
+      'a:%zz',
+      'a:[',
+      'a:b c',
+      'x:',
+    ])
+      expect([s, ours(s).problems.length === 0]).toEqual([s, theirs(s)]);
+  });
+
   it('agrees with ajv on valid/invalid for arbitrary changes to any fixture', () => {
     const leafPaths = (value: unknown, at: string[] = []): string[][] =>
       typeof value === 'object' && value !== null

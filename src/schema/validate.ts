@@ -31,8 +31,12 @@ function typeMatches(type: JsonType, value: unknown): boolean {
 const DATE_TIME =
   /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// RFC 3986: a scheme, then a non-empty rest of URI characters with well-formed percent escapes.
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})+$/;
+// RFC 3986: a scheme, a non-empty hier-part (an IP literal in brackets allowed), then an optional
+// query and fragment; percent escapes well formed, one `#` at most.
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
+const URI = new RegExp(
+  `^[A-Za-z][A-Za-z0-9+.-]*:(?:${PCHAR}|/|\\[[0-9A-Fa-f:.]+\\])+(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+);
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isDateTime(s: string): boolean {
