@@ -1,6 +1,6 @@
 import type { Context } from '../ui/context.js';
 
-export const INTERRUPTED_EXIT_CODE = 130;
+export { EXIT_INTERRUPTED as INTERRUPTED_EXIT_CODE } from '../ui/errors.js';
 
 /** Ctrl-C during a run: `stopped` resolves at once, so a producer can race its work against it. */
 export interface Interrupt {
@@ -38,18 +38,4 @@ export async function untilInterrupted(interrupt: Interrupt, work: Promise<unkno
   );
   const outcome = await Promise.race([ended, interrupt.stopped]);
   return outcome === 'stopped';
-}
-
-/** A sleep that Ctrl-C ends early. */
-export function interruptibleSleep(interrupt: Interrupt, ms: number): Promise<void> {
-  if (interrupt.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      interrupt.signal.removeEventListener('abort', done);
-      resolve();
-    }
-    interrupt.signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -166,7 +166,7 @@ export async function checkReceiver(
       headers: first.headers,
       body: first.body,
     });
-    if (preflight.status === null && /nothing is listening/.test(preflight.error ?? ''))
+    if (preflight.status === null && preflight.errorCode === 'ECONNREFUSED')
       throw new Error(`${preflight.error}: start the receiver before checking it`);
     const results = await runSession(context, selectChecks(options.only ?? [], options.skip ?? []), {
       // A receiver that never answers gets every check run, each failing with what it saw.
