@@ -1,8 +1,8 @@
 // What acknowledging after logging costs: `listen` throughput of another build (BEFORE_BIN, e.g.
 // one built from before the change) against this one, in one run, alternating, with autocannon
-// -c 32 for ACK_SECONDS (default 5) each, ACK_ROUNDS (default 2) times. Both log to disk.
-import autocannon from 'autocannon';
-import { BIN } from './lib.mjs';
+// -c 32 (its CLI, in its own process) for ACK_SECONDS (default 5) each, ACK_ROUNDS (default 2)
+// times. Both log to disk.
+import { autocannon, BIN } from './lib.mjs';
 import { startListener } from '../test/hostile/harness.mjs';
 
 const before = process.env.BEFORE_BIN;
@@ -19,15 +19,13 @@ const body = JSON.stringify({
 async function rate(bin) {
   const listener = await startListener([], { bin });
   try {
-    const result = await autocannon({
-      url: `http://127.0.0.1:${listener.port}/`,
-      method: 'POST',
+    const result = await autocannon(`http://127.0.0.1:${listener.port}/`, {
       headers: { 'content-type': 'application/json' },
       body,
       connections: 32,
       duration: seconds,
     });
-    return { rps: result.requests.total / result.duration, p99ms: result.latency.p99, non2xx: result.non2xx };
+    return { rps: result.rate, p99ms: result.p99 };
   } finally {
     await listener.stop();
     listener.remove();
