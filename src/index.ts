@@ -15,6 +15,6 @@ export type { VerifiedWebhook, WebhookOptions } from './handler.js';
 export type { DeliveryRecord } from './core/delivery.js';
 export { createListener } from './server/listener.js';
 export type { Listener, ListenerOptions } from './server/listener.js';
-export { DEV_SECRET } from './io/settings.js';
+export { DEV_SECRET } from './io/config.js';
 export { verifyWebhook, withWebhook } from './web.js';
 export type { VerifiedWebWebhook, WebVerifyOptions, WebVerifyResult } from './web.js';

@@ -5,7 +5,7 @@ import { findProvider } from './core/providers/index.js';
 import type { SchemeId } from './core/schemes/index.js';
 import { BUILTIN_EVENTS, type EventName, type EventPayloads } from './generated/catalog.js';
 import { systemRuntime } from './io/runtime.js';
-import { DEV_SECRET } from './io/settings.js';
+import { DEV_SECRET } from './io/config.js';
 import { USER_AGENT } from './version.js';
 
 export interface EventInfo {

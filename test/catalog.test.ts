@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createCatalog, fixtureProblems } from '../src/core/catalog.js';
+import { createCatalog, fixtureFileProblem, fixtureProblems } from '../src/core/catalog.js';
 import { PROVIDERS, findProvider } from '../src/core/providers/index.js';
 import { loadFixtures } from '../src/io/fixtures.js';
 
@@ -99,6 +99,39 @@ describe('the catalog', () => {
     });
     expect(problems.join()).toMatch(/id/);
     expect(problems.join()).toMatch(/timestamp/);
+  });
+
+  it('checks each envelope rule: event names, times, ids and numbers', () => {
+    const katana = findProvider('katana')!;
+    const betterez = findProvider('betterez')!;
+    const mes = findProvider('mes')!;
+    const base = { id: 'evt_1', type: 'work_order.created', timestamp: '2026-01-01T00:00:00Z', data: {} };
+    expect(mes.envelope.safeParse(base)).toEqual({ success: true });
+    const wrong = (provider: typeof mes, payload: object) =>
+      fixtureProblems(provider, { event: 'x', description: 'x', payload: payload as never }).join('; ');
+    expect(wrong(mes, { ...base, type: 'WorkOrderCreated' })).toMatch(/^type: expected a string matching/);
+    expect(wrong(mes, { ...base, timestamp: '2026-02-30T00:00:00Z' })).toMatch(
+      /^timestamp: expected an RFC 3339/,
+    );
+    const order = { resource_type: 'sales_order', action: 'sales_order.created', webhook_id: 1 };
+    expect(wrong(katana, { ...order, object: { id: 1.5, status: 'OPEN' } })).toMatch(/^object.id: /);
+    expect(wrong(katana, { ...order, object: { id: 'x', status: 'OPEN', href: 'not a uri' } })).toMatch(
+      /^object.href: expected a URI/,
+    );
+    expect(
+      wrong(betterez, { id: 'a', attemptId: 'b', created: 0, event: 'x.y', data: {}, livemode: false }),
+    ).toMatch(/^created: expected a number above 0/);
+  });
+
+  it('refuses a fixture file of the wrong shape, naming the field', () => {
+    const file = { event: 'a.b', description: 'd', payload: {} };
+    expect(fixtureFileProblem(file)).toBeUndefined();
+    expect(fixtureFileProblem({ ...file, fresh: ['/id'] })).toBeUndefined();
+    expect(fixtureFileProblem({ ...file, fresh: ['id'] })).toMatch(/^\/fresh\/0: expected a string matching/);
+    expect(fixtureFileProblem({ ...file, payload: [] })).toBe('/payload: expected object, got array');
+    expect(fixtureFileProblem({ event: 'a.b', payload: {} })).toBe('/description: required, missing');
+    expect(fixtureFileProblem({ ...file, extra: 1 })).toBe('/extra: not in the schema');
+    expect(fixtureFileProblem([])).toBe('expected a JSON object');
   });
 
   it('reproduces the MES catalog examples field for field, in the overview envelope', () => {

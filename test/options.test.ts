@@ -371,7 +371,56 @@ describe('argv → options', () => {
     await expect(parse(['capture', '--scenario', 'My Flow'])).rejects.toThrow(
       /--scenario: must be lowercase letters, digits and -/,
     );
+    await expect(parse(['send', 'x', '--count', '1.5'])).rejects.toThrow(/--count: must be a whole number/);
+    await expect(parse(['send', 'x', '--concurrency', '2000'])).rejects.toThrow(
+      /--concurrency: must be at most 1024/,
+    );
+    await expect(parse(['retry', 'x', '--speed', '0'])).rejects.toThrow(/--speed: must be above 0/);
+    await expect(parse(['retry', 'x', '--speed', 'Infinity'])).rejects.toThrow(/--speed: must be a number/);
+    await expect(parse(['listen', '--fail-rate', '1.5'])).rejects.toThrow(
+      /--fail-rate: must be a number from 0 to 1/,
+    );
+    await expect(parse(['listen', '--forward-to', 'ftp://x'])).rejects.toThrow(
+      /--forward-to: must be an http\(s\) URL/,
+    );
+    await expect(parse(['listen', '--path', 'hook'])).rejects.toThrow(/--path: must start with \//);
+    await expect(parse(['payload', 'x', '--timestamp-offset', '-200y'])).rejects.toThrow(
+      /--timestamp-offset: must be a duration/,
+    );
+    await expect(parse(['send', 'x', '--to', ''])).rejects.toThrow(/--to: must not be empty/);
+    await expect(parse(['send', 'x', '--provider', 'acme'])).rejects.toThrow(
+      /--provider: must be one of mes/,
+    );
     await expect(parse(['send', 'x', '--nope'])).rejects.toMatchObject({ code: 'commander.unknownOption' });
+  });
+
+  it('takes the values each piece accepts', async () => {
+    const listen = await parse([
+      'listen',
+      '--fail-rate',
+      '0.25',
+      '--forward-to',
+      'https://app.test/h',
+      '--no-schema-check',
+    ]);
+    expect(listen.options).toMatchObject({
+      failRate: 0.25,
+      forwardTo: 'https://app.test/h',
+      schemaCheck: false,
+    });
+    const retry = await parse(['retry', 'x', '--speed', '1e3', '--timestamp-offset', '+6m']);
+    expect(retry.options).toMatchObject({ speed: 1000, timestampOffset: 360_000 });
+    const verify = await parse([
+      'verify',
+      'http://x',
+      '--only',
+      'a,b',
+      '--only',
+      ' c ',
+      '--reporter',
+      'junit',
+    ]);
+    expect(verify.options).toMatchObject({ only: ['a', 'b', 'c'], reporter: 'junit' });
   });
 });
 
@@ -404,5 +453,13 @@ describe('start-up', () => {
     expect(graph.some((m) => m.endsWith('/commands/send/options.ts'))).toBe(true);
     // The database client loads only when a log URL is given.
     expect(graph.filter((m) => m === 'pg' || m.endsWith('/io/pg-log.ts'))).toEqual([]);
+  });
+
+  it('runs events, payload and send, options checked, without loading zod', () => {
+    for (const command of ['events', 'payload', 'send', 'pieces']) {
+      const file = fileURLToPath(new URL(`../src/commands/${command}.ts`, import.meta.url));
+      const graph = [...staticGraph(file)];
+      expect(graph.filter((m) => m === 'zod' || m.endsWith('/core/zod.ts'))).toEqual([]);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FailureError, UsageError } from '../core/errors.js';
-import { CONFIG_FILE_NAME, configFolders } from '../io/settings.js';
+import { CONFIG_FILE_NAME } from '../io/settings.js';
+import { configFolders } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 
 /** Where capture writes when the config file names no folder of the kind yet. */

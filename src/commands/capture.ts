@@ -14,7 +14,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { matcher, parseSince } from '../core/query.js';
 import { parseScenario } from '../core/scenario.js';
 import { logPath, readDeliveriesNewestFirst } from '../io/log.js';
-import { registryOf } from '../io/settings.js';
+import { registryOf } from '../io/config.js';
 import { validateEvent } from '../schema/registry.js';
 import type { Context } from '../ui/context.js';
 import { readFlag } from '../ui/errors.js';

@@ -6,7 +6,7 @@ import { parseHeaderLine } from '../core/headers.js';
 import { checkDepth } from '../core/limits.js';
 import { parseAssignment } from '../core/overrides.js';
 import { loadCatalog } from '../io/fixtures.js';
-import { configFolders, registryOf, resolveSecret } from '../io/settings.js';
+import { configFolders, registryOf, resolveSecret } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { readFlag } from '../ui/errors.js';
 

@@ -1,15 +1,14 @@
-import type { z } from '../core/zod.js';
 import type { Context } from '../ui/context.js';
-import type { Pieces } from './pieces.js';
+import type { Piece, Pieces } from './pieces.js';
 
 /**
- * One option, declared once: its commander flags and help, and its zod piece. The piece is a
- * function of the zod pieces, so building `--help` never loads zod.
+ * One option, declared once: its commander flags and help, and the check of its value. The check
+ * is a function of the pieces, so building `--help` loads none of them.
  */
-export interface Flag<S extends z.ZodType = z.ZodType> {
+export interface Flag<T = unknown> {
   readonly flags: string;
   readonly help: string;
-  readonly zod: (p: Pieces) => S;
+  readonly piece: (p: Pieces) => Piece<T>;
   /** Given more than once, the values collect into a list. */
   readonly repeatable?: boolean;
   readonly choices?: readonly string[];
@@ -18,19 +17,17 @@ export interface Flag<S extends z.ZodType = z.ZodType> {
 
 export type Flags = Record<string, Flag>;
 
-export function flag<S extends z.ZodType>(
+export function flag<T>(
   flags: string,
   help: string,
-  zod: (p: Pieces) => S,
+  piece: (p: Pieces) => Piece<T>,
   more: Pick<Flag, 'repeatable' | 'choices' | 'required'> = {},
-): Flag<S> {
-  return { flags, help, zod, ...more };
+): Flag<T> {
+  return { flags, help, piece, ...more };
 }
 
 /** The parsed options a command receives for its declarations. */
-export type OptionsOf<F extends Flags> = z.output<
-  z.ZodObject<{ -readonly [K in keyof F]: ReturnType<F[K]['zod']> }>
->;
+export type OptionsOf<F extends Flags> = { -readonly [K in keyof F]: F[K] extends Flag<infer T> ? T : never };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own positional arguments
 export type CommandRun = (ctx: Context, ...args: any[]) => Promise<number>;

@@ -3,7 +3,7 @@ import { SCHEME_IDS } from '../core/schemes/types.js';
 import { flag } from './declare.js';
 import type { Pieces } from './pieces.js';
 
-/** Option groups several commands share, declared once. Plain data: no zod until a command runs. */
+/** Option groups several commands share, declared once. Plain data: nothing is checked until a command runs. */
 
 export const PROVIDER_IDS = BUILTIN_PROVIDER_IDS.join(', ');
 const SECRET_SOURCES = 'default: MES_WEBHOOKS_SECRET, the config file, then the development secret';
@@ -11,14 +11,14 @@ const collect = { repeatable: true } as const;
 
 export const configOption = {
   config: flag('--config <file>', 'config file (default: ./mes-webhooks.config.json)', (p) =>
-    p.z.string().min(1).optional(),
+    p.text().optional(),
   ),
 };
 
 export const jsonOption = (help: string) => ({ json: flag('--json', help, (p) => p.off()) });
 
 export const noLogOption = (help = 'do not write the delivery log') => ({
-  log: flag('--no-log', help, (p) => p.z.boolean().default(true)),
+  log: flag('--no-log', help, (p) => p.on()),
 });
 
 /** Every command that reads or writes the delivery log can keep it in a shared database. */
@@ -26,12 +26,12 @@ export const logUrlOption = {
   logUrl: flag(
     '--log-url <url>',
     'keep the delivery log in PostgreSQL, shared by a team (default: MES_WEBHOOKS_LOG_URL, else the JSONL file)',
-    (p) => p.z.string().min(1).optional(),
+    (p) => p.text().optional(),
   ),
 };
 
 export const secretOption = (what = 'signing secret') => ({
-  secret: flag('--secret <secret>', `${what} (${SECRET_SOURCES})`, (p) => p.z.string().min(1).optional()),
+  secret: flag('--secret <secret>', `${what} (${SECRET_SOURCES})`, (p) => p.text().optional()),
 });
 
 export const schemeOption = {
@@ -50,7 +50,7 @@ export const providerOption = (help: string, more?: string) => ({
 
 /** The receiver a command sends to. */
 export const targetOption = (help: string) => ({
-  to: flag('--to <url>', help, (p) => p.z.string().min(1).optional()),
+  to: flag('--to <url>', help, (p) => p.text().optional()),
 });
 
 export const timeoutOption = (
@@ -65,7 +65,7 @@ export const seedOption = (help: string) => ({
 
 /** A header value with CR or LF would split the request: bad usage, not a network error. */
 const headerLine = (p: Pieces) =>
-  p.z.array(p.z.string().refine((v) => !/[\r\n]/.test(v), 'must not hold a line break')).default([]);
+  p.list().check((lines) => !lines.some((v) => /[\r\n]/.test(v)), 'must not hold a line break');
 
 /** How an event is built and signed: what payload, send, retry and scenario share. */
 export const eventOptions = {
@@ -75,12 +75,10 @@ export const eventOptions = {
   set: flag(
     '--set <path=value>',
     'override a field by dot path with a JSON value (repeatable)',
-    (p) => p.z.array(p.z.string()).default([]),
+    (p) => p.list(),
     collect,
   ),
-  data: flag('--data <file>', 'deep-merge a JSON file into the payload', (p) =>
-    p.z.string().min(1).optional(),
-  ),
+  data: flag('--data <file>', 'deep-merge a JSON file into the payload', (p) => p.text().optional()),
   strict: flag(
     '--strict',
     'fail (exit 2) where the built event does not match its schema, instead of warning',
@@ -102,21 +100,18 @@ export const eventOptions = {
 
 /** Which logged deliveries: what logs, logs export and replay share. */
 export const filterOptions = {
-  event: flag('--event <glob>', 'only these events, e.g. work_order.*', (p) =>
-    p.z.string().min(1).optional(),
-  ),
+  event: flag('--event <glob>', 'only these events, e.g. work_order.*', (p) => p.text().optional()),
   ...providerOption("only this provider's"),
   direction: flag('--direction <direction>', 'only sent or only received deliveries', (p) =>
-    p.z.enum(['sent', 'received'], { error: 'must be sent or received' }).optional(),
+    p.oneOf(['sent', 'received'], 'must be sent or received').optional(),
   ),
   failed: flag('--failed', 'only deliveries not answered with 2xx', (p) => p.off()),
   since: flag('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time', (p) =>
-    p.z.string().min(1).optional(),
+    p.text().optional(),
   ),
   schema: flag(
     '--schema <verdict>',
     'only received deliveries whose schema verdict is valid, invalid or unknown',
-    (p) =>
-      p.z.enum(['valid', 'invalid', 'unknown'], { error: 'must be valid, invalid or unknown' }).optional(),
+    (p) => p.oneOf(['valid', 'invalid', 'unknown'], 'must be valid, invalid or unknown').optional(),
   ),
 };

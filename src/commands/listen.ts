@@ -1,6 +1,6 @@
 import type { Verdict } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
-import { registryOf, resolveSecret } from '../io/settings.js';
+import { registryOf, resolveSecret } from '../io/config.js';
 import { openStore } from '../io/store.js';
 import { openStream } from '../pipeline/wire.js';
 import { createListener } from '../server/listener.js';

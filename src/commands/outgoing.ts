@@ -5,7 +5,7 @@ import type { HttpClient } from '../io/http.js';
 import { loadEngine, runLoad } from '../io/load.js';
 import { deliver, sentRecord, type Outgoing } from '../io/sender.js';
 import { newDeliveryId } from '../io/runtime.js';
-import { registryOf } from '../io/settings.js';
+import { registryOf } from '../io/config.js';
 import type { DeliveryStream } from '../pipeline/stream.js';
 import type { Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';

@@ -6,7 +6,7 @@ import { createDispatcher } from '../io/http.js';
 import type { ReadStats } from '../io/log.js';
 import { openStore, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
-import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/config.js';
 import { forwardableHeaders } from '../server/forward.js';
 import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';

@@ -8,7 +8,7 @@ import { resignDelivery, type Redelivery } from '../core/redeliver.js';
 import { formatDuration, parseSchedule, planAttempts } from '../core/schedule.js';
 import { createDispatcher } from '../io/http.js';
 import { deliver } from '../io/sender.js';
-import { registryOf, resolveTarget } from '../io/settings.js';
+import { registryOf, resolveTarget } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { formatMs } from '../ui/render.js';
 import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';

@@ -3,7 +3,7 @@ import { seededRandom } from '../core/flaky.js';
 import { expandScenario, planDeliveries } from '../core/scenario.js';
 import { createDispatcher } from '../io/http.js';
 import { findScenario, loadScenarios } from '../io/scenarios.js';
-import { configFolders, resolveTarget } from '../io/settings.js';
+import { configFolders, resolveTarget } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';

@@ -5,7 +5,7 @@ import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher, preferQuickStart } from '../io/http.js';
-import { resolveTarget } from '../io/settings.js';
+import { resolveTarget } from '../io/config.js';
 import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';

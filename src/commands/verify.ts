@@ -11,7 +11,7 @@ import {
   type CheckResult,
 } from '../core/verify/index.js';
 import { createDispatcher, postBytes } from '../io/http.js';
-import { checkedUrl, registryOf, resolveSecret } from '../io/settings.js';
+import { checkedUrl, registryOf, resolveSecret } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
 import { USER_AGENT } from '../version.js';

@@ -1,19 +1,42 @@
-import { z } from './zod.js';
 import { UsageError } from './errors.js';
 import type { Payload, Provider } from './providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from './registry.js';
 import { closest } from './suggest.js';
+import { compileSchema, type Validator } from '../schema/validate.js';
+import { formatProblem, type JsonSchema } from '../schema/types.js';
 
 /** One file of `fixtures/<provider>/<event>.json`. */
-export const fixtureFileSchema = z.strictObject({
-  event: z.string().min(1),
-  description: z.string().min(1),
-  source: z.string().min(1).optional(),
+export interface FixtureFile {
+  event: string;
+  description: string;
+  source?: string;
   /** JSON Pointers the provider renews on every send (ids, timestamps); written by `capture`. */
-  fresh: z.array(z.string().regex(/^(\/[^/]*)+$/, 'must be a JSON Pointer')).optional(),
-  payload: z.record(z.string(), z.unknown()),
-});
-export type FixtureFile = z.infer<typeof fixtureFileSchema>;
+  fresh?: string[];
+  payload: Payload;
+}
+
+const text: JsonSchema = { type: 'string', minLength: 1 };
+const FIXTURE_FILE: JsonSchema = {
+  type: 'object',
+  properties: {
+    event: text,
+    description: text,
+    source: text,
+    fresh: { type: 'array', items: { type: 'string', pattern: '^(/[^/]*)+$' } },
+    payload: { type: 'object' },
+  },
+  required: ['event', 'description', 'payload'],
+};
+let fixtureFile: Validator | undefined;
+
+/** What is wrong with a fixture file's shape (a field it does not know is wrong too), or nothing. */
+export function fixtureFileProblem(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'expected a JSON object';
+  fixtureFile ??= compileSchema(FIXTURE_FILE);
+  const { problems, notes } = fixtureFile(json);
+  const first = problems[0] ?? notes.find((n) => n.pointer.lastIndexOf('/') === 0);
+  return first && formatProblem(first);
+}
 
 export interface EventDef {
   name: string;

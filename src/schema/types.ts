@@ -9,6 +9,8 @@ export interface JsonSchema {
   enum?: unknown[];
   format?: string;
   minLength?: number;
+  pattern?: string;
+  exclusiveMinimum?: number;
   default?: unknown;
   properties?: Record<string, JsonSchema>;
   required?: string[];

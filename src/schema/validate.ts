@@ -78,6 +78,21 @@ function compile(schema: JsonSchema): Check {
         s.problems.push({ pointer: p, message: `expected at least ${min} character${min === 1 ? '' : 's'}` });
     });
   }
+  if (schema.pattern !== undefined) {
+    const pattern = new RegExp(schema.pattern, 'u');
+    const shown = `a string matching ${schema.pattern}`;
+    checks.push((v, p, s) => {
+      if (typeof v === 'string' && !pattern.test(v))
+        s.problems.push({ pointer: p, message: `expected ${shown}, got ${show(v)}` });
+    });
+  }
+  if (schema.exclusiveMinimum !== undefined) {
+    const min = schema.exclusiveMinimum;
+    checks.push((v, p, s) => {
+      if (typeof v === 'number' && !(v > min))
+        s.problems.push({ pointer: p, message: `expected a number above ${min}, got ${v}` });
+    });
+  }
   const format = schema.format ? FORMATS[schema.format] : undefined;
   if (format) {
     checks.push((v, p, s) => {

@@ -12,7 +12,7 @@ import {
   type Evidence,
 } from '../core/verify/index.js';
 import { systemRuntime } from '../io/runtime.js';
-import { DEV_SECRET } from '../io/settings.js';
+import { DEV_SECRET } from '../io/config.js';
 import { schemaFor } from '../schema/registry.js';
 import { USER_AGENT } from '../version.js';
 import { catalog, providerFor, readClock, registry, type Clock } from './event.js';

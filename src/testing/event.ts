@@ -7,7 +7,7 @@ import { BUILTIN_REGISTRY } from '../core/registry.js';
 import type { SchemeId } from '../core/schemes/index.js';
 import { BUILTIN_EVENTS, type EventName } from '../generated/catalog.js';
 import { systemRuntime } from '../io/runtime.js';
-import { DEV_SECRET } from '../io/settings.js';
+import { DEV_SECRET } from '../io/config.js';
 import { USER_AGENT } from '../version.js';
 
 export const catalog = createCatalog(BUILTIN_EVENTS);

@@ -15,4 +15,4 @@ export type { Clock, EventOptions, SentDelivery, Tamper } from './event.js';
 export type { Target, FetchHandler } from './transport.js';
 export type { LogOption } from './log.js';
 export type { EventName, EventPayloads } from '../generated/catalog.js';
-export { DEV_SECRET } from '../io/settings.js';
+export { DEV_SECRET } from '../io/config.js';

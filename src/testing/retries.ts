@@ -5,7 +5,7 @@ import { resignDelivery } from '../core/redeliver.js';
 import { parseSchedule, planAttempts } from '../core/schedule.js';
 import type { EventName } from '../generated/catalog.js';
 import { systemRuntime } from '../io/runtime.js';
-import { DEV_SECRET } from '../io/settings.js';
+import { DEV_SECRET } from '../io/config.js';
 import { createFakeClock } from './clock.js';
 import { makeDelivery, providerFor, registry, type EventOptions } from './event.js';
 import { openKitLog, type LogOption } from './log.js';

@@ -6,24 +6,24 @@ export const captureOptions = {
     p.int(1, 10_000).optional(),
   ),
   event: flag('--event <glob>', 'only deliveries of these events, e.g. work_order.*', (p) =>
-    p.z.string().min(1).optional(),
+    p.text().optional(),
   ),
   since: flag('--since <when>', 'only deliveries since a duration ago (30m, 2h, 1d) or an ISO time', (p) =>
-    p.z.string().min(1).optional(),
+    p.text().optional(),
   ),
   redact: flag(
     '--redact <pointer>',
     'also fake the value at this JSON Pointer, e.g. /data/customer/email (repeatable; emails, phone numbers and tokens are faked anyway)',
-    (p) => p.z.array(p.z.string()).default([]),
+    (p) => p.list(),
     { repeatable: true },
   ),
   scenario: flag(
     '--scenario <name>',
     'write the deliveries as one scenario file, in the order they came',
     (p) =>
-      p.z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -')
+      p
+        .text()
+        .check((s) => /^[a-z0-9][a-z0-9-]*$/.test(s), 'must be lowercase letters, digits and -')
         .optional(),
   ),
   keepGaps: flag('--keep-gaps', 'with --scenario: each step waits as long as the original did', (p) =>

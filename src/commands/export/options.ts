@@ -5,13 +5,13 @@ const FORMATS = ['json', 'yaml'] as const;
 
 export const exportOptions = {
   output: flag('--output <file>', 'write to this file instead of stdout', (p) =>
-    p.z.string().min(1, 'names a file').optional(),
+    p.text(1, 'names a file').optional(),
   ),
   ...providerOption("only this provider's events"),
   format: flag(
     '--format <format>',
     'json (default) or yaml',
-    (p) => p.z.enum(FORMATS, { error: 'must be json or yaml' }).optional(),
+    (p) => p.oneOf(FORMATS, 'must be json or yaml').optional(),
     { choices: FORMATS },
   ),
 };

@@ -5,24 +5,22 @@ import { PROVIDER_IDS } from '../groups.js';
 export const DEFAULT_SECRET_ENV = 'MES_WEBHOOKS_SECRET';
 
 export const initOptions = {
-  to: flag('--to <url>', 'default target', (p) => p.z.string().min(1).optional()),
-  provider: flag('--provider <provider>', `default provider (${PROVIDER_IDS})`, (p) =>
-    p.z.string().optional(),
-  ),
+  to: flag('--to <url>', 'default target', (p) => p.text().optional()),
+  provider: flag('--provider <provider>', `default provider (${PROVIDER_IDS})`, (p) => p.text(0).optional()),
   secretEnv: flag(
     '--secret-env <name>',
     `the environment variable that holds the secret (default: ${DEFAULT_SECRET_ENV})`,
-    (p) => p.z.string().optional(),
+    (p) => p.text(0).optional(),
   ),
   route: flag(
     '--route <glob=url>',
     'send events matching the glob to this URL (repeatable)',
-    (p) => p.z.array(p.z.string()).default([]),
+    (p) => p.list(),
     { repeatable: true },
   ),
   force: flag('--force', 'replace an existing config file', (p) => p.off()),
   config: flag('--config <file>', 'where to write it (default: ./mes-webhooks.config.json)', (p) =>
-    p.z.string().min(1).optional(),
+    p.text().optional(),
   ),
 };
 

@@ -9,12 +9,12 @@ export const listenOptions = {
     p.int(0, 65535).default(DEFAULT_PORT),
   ),
   host: flag('--host <host>', `address to bind (default: ${DEFAULT_HOST})`, (p) =>
-    p.z.string().min(1).default(DEFAULT_HOST),
+    p.text().default(DEFAULT_HOST),
   ),
   path: flag('--path <path>', 'take deliveries only on this path', (p) =>
-    p.z
-      .string()
-      .regex(/^\/[^\s?#]*$/, 'must start with / and hold no spaces, ? or #')
+    p
+      .text()
+      .check((s) => /^\/[^\s?#]*$/.test(s), 'must start with / and hold no spaces, ? or #')
       .optional(),
   ),
   ...secretOption('secret to verify with'),
@@ -22,7 +22,7 @@ export const listenOptions = {
   schemaCheck: flag(
     '--no-schema-check',
     "do not check bodies against their event's JSON Schema (no verdicts)",
-    (p) => p.z.boolean().default(true),
+    (p) => p.on(),
   ),
   strictSchema: flag(
     '--strict-schema',
@@ -35,7 +35,7 @@ export const listenOptions = {
   forwardTo: flag(
     '--forward-to <url>',
     "pass every delivery on to your app, exact bytes and headers, and answer with the app's answer",
-    (p) => p.z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    (p) => p.url(['http', 'https'], 'must be an http(s) URL').optional(),
   ),
   status: flag('--status <code>', 'answer every delivery with this status', (p) =>
     p.int(100, 599).optional(),
@@ -45,7 +45,10 @@ export const listenOptions = {
     p.int(0, 1_000_000).optional(),
   ),
   failRate: flag('--fail-rate <p>', 'answer 503 to this share (0-1) of deliveries', (p) =>
-    p.z.coerce.number({ error: FRACTION }).min(0, FRACTION).max(1, FRACTION).optional(),
+    p
+      .number(FRACTION)
+      .check((n) => n >= 0 && n <= 1, FRACTION)
+      .optional(),
   ),
   ...seedOption('seed for --fail-rate, for repeatable runs'),
   ui: flag('--ui', 'serve the live web inspector (its URL is printed on start)', (p) => p.off()),

@@ -16,10 +16,10 @@ export const logsShowOptions = { ...jsonOption('print the record and its chain a
 export const logsExportOptions = {
   ...filterOptions,
   har: flag('--har <file>', 'the HAR file to write (- for stdout)', (p) =>
-    p.z.string().min(1, 'names the file to write').optional(),
+    p.text(1, 'names the file to write').optional(),
   ),
   jsonl: flag('--jsonl <file>', 'write the records as JSONL, byte for byte as the file log holds them', (p) =>
-    p.z.string().min(1, 'names the file to write').optional(),
+    p.text(1, 'names the file to write').optional(),
   ),
   ...logUrlOption,
 };

@@ -7,10 +7,13 @@ export const retryOptions = {
   schedule: flag(
     '--schedule <schedule>',
     'mes, katana, standard, a list like "0,5s,30s,5m", or exponential[:base=1s,factor=2,cap=1h,jitter=0.1,attempts=8]',
-    (p) => p.z.string().min(1).optional(),
+    (p) => p.text().optional(),
   ),
   speed: flag('--speed <x>', 'divide every delay by X (1000: the 35-minute MES schedule in about 2 s)', (p) =>
-    p.z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(1),
+    p
+      .number('must be a number')
+      .check((n) => n > 0, 'must be above 0')
+      .default(1),
   ),
   maxAttempts: flag('--max-attempts <n>', 'stop after N attempts', (p) => p.int(1, 1000).optional()),
   deadline: flag(

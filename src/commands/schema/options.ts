@@ -7,7 +7,7 @@ export const schemaOptions = {
     p.off(),
   ),
   output: flag('--output <dir>', 'with --all, the folder to write', (p) =>
-    p.z.string().min(1, 'names a folder').optional(),
+    p.text(1, 'names a folder').optional(),
   ),
 };
 

@@ -15,7 +15,7 @@ export const sendOptions = {
   body: flag(
     '--body <file>',
     'send this file byte for byte as the payload, signed (no fixture, --data or --set; what verify --fuzz writes)',
-    (p) => p.z.string().min(1).optional(),
+    (p) => p.text().optional(),
   ),
   all: flag('--all', 'send every event type (of --provider, if given)', (p) => p.off()),
   ...targetOption('receiver URL (default: MES_WEBHOOKS_URL, the config file, else a listener started here)'),

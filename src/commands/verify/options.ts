@@ -25,13 +25,13 @@ export const verifyOptions = {
   reporter: flag(
     '--reporter <reporter>',
     'output format (default: pretty)',
-    (p) => p.z.enum(REPORTERS, { error: 'must be pretty, json or junit' }).default('pretty'),
+    (p) => p.oneOf(REPORTERS, 'must be pretty, json or junit').default('pretty'),
     { choices: REPORTERS },
   ),
   output: flag(
     '--output <file>',
     'write the report to a file (JUnit XML for CI with --reporter junit)',
-    (p) => p.z.string().min(1).optional(),
+    (p) => p.text().optional(),
   ),
   deadline: flag(
     '--deadline <duration>',
@@ -41,7 +41,7 @@ export const verifyOptions = {
   effectsUrl: flag(
     '--effects-url <url>',
     'a URL of your receiver answering how many times an event id was processed ({id} is replaced, else ?eventId= is added); runs idempotency.processed-once',
-    (p) => p.z.string().min(1).optional(),
+    (p) => p.text().optional(),
   ),
   fuzz: flag(
     '--fuzz',

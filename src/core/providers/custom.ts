@@ -1,4 +1,4 @@
-import { z } from '../zod.js';
+import { envelopeOf, nonEmpty } from './shared.js';
 import { isoSeconds, unixSeconds, type Payload, type Provider, type Schedule } from './types.js';
 
 /** A provider declared as data in a config file: where its envelope keeps event type, id and time. */
@@ -17,7 +17,6 @@ export interface CustomProviderDef {
 }
 
 export function customProvider(def: CustomProviderDef): Provider {
-  const shape: Record<string, z.ZodType> = { [def.eventField]: z.string().min(1) };
   return {
     id: def.id,
     name: def.name,
@@ -25,7 +24,11 @@ export function customProvider(def: CustomProviderDef): Provider {
     deadlineMs: def.deadlineMs,
     schedule: def.schedule,
     ...(def.schemas ? { schemas: def.schemas } : {}),
-    envelope: z.looseObject(shape) as unknown as z.ZodType<Payload>,
+    envelope: envelopeOf({
+      type: 'object',
+      properties: { [def.eventField]: nonEmpty },
+      required: [def.eventField],
+    }),
     matches: (p) => typeof p[def.eventField] === 'string',
     eventType: (p) => (typeof p[def.eventField] === 'string' ? (p[def.eventField] as string) : undefined),
     eventId: (p) =>

@@ -1,7 +1,6 @@
-import { z } from '../../zod.js';
 import { timestampedHexScheme } from '../../schemes/hex.js';
 import { MES_SCHEDULE } from '../mes/index.js';
-import { eventName } from '../shared.js';
+import { envelopeOf, eventName, nonEmpty, record } from '../shared.js';
 import { SECOND_MS, stringField, unixSeconds, type Provider, type ProviderPlace } from '../types.js';
 
 const schedule = { ...MES_SCHEDULE, name: 'betterez' };
@@ -12,13 +11,17 @@ const provider: Provider = {
   scheme: 'betterez',
   deadlineMs: 10 * SECOND_MS,
   schedule,
-  envelope: z.looseObject({
-    id: z.string().min(1),
-    attemptId: z.string().min(1),
-    created: z.number().int().positive(),
-    event: eventName,
-    data: z.record(z.string(), z.unknown()),
-    livemode: z.boolean(),
+  envelope: envelopeOf({
+    type: 'object',
+    properties: {
+      id: nonEmpty,
+      attemptId: nonEmpty,
+      created: { type: 'integer', exclusiveMinimum: 0 },
+      event: eventName,
+      data: record,
+      livemode: { type: 'boolean' },
+    },
+    required: ['id', 'attemptId', 'created', 'event', 'data', 'livemode'],
   }),
   matches: (p) => typeof p.event === 'string' && typeof p.attemptId === 'string',
   eventType: (p) => stringField(p, 'event'),

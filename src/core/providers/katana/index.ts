@@ -1,6 +1,5 @@
-import { z } from '../../zod.js';
 import { rawBodyHexScheme } from '../../schemes/hex.js';
-import { eventName } from '../shared.js';
+import { envelopeOf, eventName, nonEmpty, numberOrText } from '../shared.js';
 import {
   MINUTE_MS,
   SECOND_MS,
@@ -21,15 +20,19 @@ const provider: Provider = {
   scheme: 'katana',
   deadlineMs: 10 * SECOND_MS,
   schedule: KATANA_SCHEDULE,
-  envelope: z.looseObject({
-    resource_type: z.string().regex(/^[a-z_]+$/),
-    action: eventName,
-    webhook_id: z.union([z.number().int(), z.string().min(1)]),
-    object: z.looseObject({
-      id: z.union([z.number().int(), z.string().min(1)]),
-      status: z.string().min(1),
-      href: z.url().optional(),
-    }),
+  envelope: envelopeOf({
+    type: 'object',
+    properties: {
+      resource_type: { type: 'string', pattern: '^[a-z_]+$' },
+      action: eventName,
+      webhook_id: numberOrText,
+      object: {
+        type: 'object',
+        properties: { id: numberOrText, status: nonEmpty, href: { type: 'string', format: 'uri' } },
+        required: ['id', 'status'],
+      },
+    },
+    required: ['resource_type', 'action', 'webhook_id', 'object'],
   }),
   matches: (p) => typeof p.action === 'string' && typeof p.resource_type === 'string',
   eventType: (p) => stringField(p, 'action'),

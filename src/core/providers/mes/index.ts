@@ -1,4 +1,3 @@
-import { z } from '../../zod.js';
 import { rawBodyHexScheme } from '../../schemes/hex.js';
 import {
   DAY_MS,
@@ -10,7 +9,7 @@ import {
   type ProviderPlace,
   type Schedule,
 } from '../types.js';
-import { compactHex, eventName, isoTime } from '../shared.js';
+import { compactHex, envelopeOf, eventName, isoTime, nonEmpty, record } from '../shared.js';
 
 export const MES_SCHEDULE: Schedule = {
   name: 'mes',
@@ -24,11 +23,10 @@ const provider: Provider = {
   scheme: 'mes',
   deadlineMs: 5 * SECOND_MS,
   schedule: MES_SCHEDULE,
-  envelope: z.looseObject({
-    id: z.string().min(1),
-    type: eventName,
-    timestamp: isoTime,
-    data: z.record(z.string(), z.unknown()),
+  envelope: envelopeOf({
+    type: 'object',
+    properties: { id: nonEmpty, type: eventName, timestamp: isoTime, data: record },
+    required: ['id', 'type', 'timestamp', 'data'],
   }),
   matches: (p) => typeof p.type === 'string' && typeof p.data === 'object' && p.data !== null,
   eventType: (p) => stringField(p, 'type'),

@@ -1,14 +1,18 @@
-import { z } from '../../zod.js';
 import { timestampedHexScheme } from '../../schemes/hex.js';
 import { MES_SCHEDULE } from '../mes/index.js';
-import { compactHex, eventName, isoTime } from '../shared.js';
+import { compactHex, envelopeOf, eventName, isoTime, nonEmpty } from '../shared.js';
+import type { JsonSchema } from '../../../schema/types.js';
 import { SECOND_MS, isoSeconds, stringField, type Provider, type ProviderPlace } from '../types.js';
 
-const node = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(['stage', 'container', 'bundle']),
-});
+const node: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    type: { enum: ['stage', 'container', 'bundle'] },
+  },
+  required: ['id', 'name', 'type'],
+};
 
 const schedule = { ...MES_SCHEDULE, name: 'tracktile' };
 
@@ -18,15 +22,19 @@ const provider: Provider = {
   scheme: 'tracktile',
   deadlineMs: 10 * SECOND_MS,
   schedule,
-  envelope: z.looseObject({
-    id: z.string().min(1),
-    kind: eventName,
-    time: isoTime,
-    transactionId: z.string().min(1),
-    flowId: z.string().min(1),
-    node: node.optional(),
-    from: node.optional(),
-    to: node.optional(),
+  envelope: envelopeOf({
+    type: 'object',
+    properties: {
+      id: nonEmpty,
+      kind: eventName,
+      time: isoTime,
+      transactionId: nonEmpty,
+      flowId: nonEmpty,
+      node,
+      from: node,
+      to: node,
+    },
+    required: ['id', 'kind', 'time', 'transactionId', 'flowId'],
   }),
   matches: (p) => typeof p.kind === 'string' && typeof p.transactionId === 'string',
   eventType: (p) => stringField(p, 'kind'),
