@@ -2,6 +2,7 @@
 // dist/bundle/: one module graph of a few files starts markedly faster than hundreds of small ones.
 // The library (dist/index.js) stays as tsc wrote it.
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // Chunk names carry content hashes: without a clean folder, every build leaves the last one's behind.
@@ -41,6 +42,21 @@ const processGlobal = {
   },
 };
 
+// commander requires node:child_process at load, for executable subcommands this CLI does not have;
+// child_process brings net, dgram and stream with it on every start. It is required when first used.
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error(`${args.path}: the child_process require has changed`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/cli.js'],
   outdir: 'dist/bundle',
@@ -57,7 +73,7 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  plugins: [undiciPoolOnly, processGlobal],
+  plugins: [undiciPoolOnly, processGlobal, commanderLazyChildProcess],
   // Less to parse on every start; names stay as written, so stack traces and class names read the same.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CommandSpec } from './commands/declare.js';
 import { CliError } from './core/errors.js';
 import { CONFIG_FILE_NAME } from './io/config-file.js';
-import { buildProgram } from './program.js';
+import { buildProgram, commandIn } from './program.js';
 import { processContext, type Context } from './ui/context.js';
 import { EXIT_INTERRUPTED, presentError } from './ui/errors.js';
 
@@ -21,13 +21,17 @@ async function readConfig(ctx: Context, spec: CommandSpec, raw: Record<string, u
 /** Runs the CLI and returns the exit code; the one place errors become exit codes and messages. */
 export async function main(argv: string[], ctx: Context): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(ctx, async (spec, args, raw) => {
-    // The config comes first: it can declare providers and schemes the options are checked against.
-    await readConfig(ctx, spec, raw);
-    const [{ parseDeclared }, run] = await Promise.all([import('./commands/pieces.js'), spec.load!()]);
-    const options = parseDeclared(spec.options, raw, ctx.config.registry);
-    exitCode = await run(ctx, ...args, options);
-  });
+  const program = buildProgram(
+    ctx,
+    async (spec, args, raw) => {
+      // The config comes first: it can declare providers and schemes the options are checked against.
+      await readConfig(ctx, spec, raw);
+      const [{ parseDeclared }, run] = await Promise.all([import('./commands/pieces.js'), spec.load!()]);
+      const options = parseDeclared(spec.options, raw, ctx.config.registry);
+      exitCode = await run(ctx, ...args, options);
+    },
+    commandIn(argv),
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

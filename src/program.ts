@@ -40,13 +40,13 @@ function defaultOptionsHelp(parent: Command, child: Command): string {
   return `With no command, ${parent.name()} runs ${child.name()}, which takes:\n${lines.join('\n')}\n`;
 }
 
-function register(parent: Command, spec: CommandSpec, dispatch: Dispatch): Command {
+function register(parent: Command, spec: CommandSpec, dispatch: Dispatch, withOptions: boolean): Command {
   const command = parent
     .command(spec.name, { isDefault: spec.isDefault })
     .description(spec.description)
     .addHelpText('after', examples(spec.examples));
   for (const [syntax, help] of spec.args ?? []) command.argument(syntax, help);
-  for (const option of commanderOptions(spec.options)) command.addOption(option);
+  if (withOptions) for (const option of commanderOptions(spec.options)) command.addOption(option);
   if (spec.load)
     command.action(async (...all: unknown[]) => {
       // commander passes the arguments, then the options, then the command itself.
@@ -54,14 +54,28 @@ function register(parent: Command, spec: CommandSpec, dispatch: Dispatch): Comma
       await dispatch(spec, args, (all.at(-2) ?? {}) as Record<string, unknown>);
     });
   for (const sub of spec.subcommands ?? []) {
-    const child = register(command, sub, dispatch);
+    const child = register(command, sub, dispatch, withOptions);
     if (sub.isDefault) command.addHelpText('after', () => defaultOptionsHelp(command, child));
   }
   return command;
 }
 
-/** The CLI: generated from the command declarations; each command's module loads only when it runs. */
-export function buildProgram(ctx: Pick<Context, 'stdout' | 'stderr'>, dispatch: Dispatch): Command {
+/** The command argv runs (`send` in `send --help` and in `help send`); undefined when it names none. */
+export function commandIn(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The CLI: generated from the command declarations; each command's module loads only when it runs.
+ * Given the command argv runs, only that command's options are built: the others' names, arguments
+ * and descriptions are all that help and suggestions show.
+ */
+export function buildProgram(
+  ctx: Pick<Context, 'stdout' | 'stderr'>,
+  dispatch: Dispatch,
+  running?: string,
+): Command {
   const program = new Command('mes-webhooks')
     .description(
       'Build, send, receive, log and replay signed webhooks from MES, Katana MRP, Tracktile and Betterez, offline.',
@@ -80,7 +94,8 @@ export function buildProgram(ctx: Pick<Context, 'stdout' | 'stderr'>, dispatch: 
         'mes-webhooks send --all --to http://localhost:3000/webhooks',
       ]),
     );
-  for (const spec of COMMANDS) register(program, spec, dispatch);
+  const known = running !== undefined && COMMANDS.some((spec) => spec.name === running);
+  for (const spec of COMMANDS) register(program, spec, dispatch, !known || spec.name === running);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

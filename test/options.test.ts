@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/index.js';
 import { parseDeclared } from '../src/commands/pieces.js';
-import { buildProgram } from '../src/program.js';
+import { buildProgram, commandIn } from '../src/program.js';
 
 /** What commander and the declarations make of argv: the command, its arguments, its parsed options. */
 async function parse(argv: string[]) {
@@ -442,7 +442,29 @@ function staticGraph(entry: string): Set<string> {
   return seen;
 }
 
+/** What the program prints for argv: built whole, or with only the running command's options. */
+async function printed(argv: string[], running?: string): Promise<string> {
+  let output = '';
+  const sink = { write: (text: string) => (output += text) };
+  const program = buildProgram({ stdout: sink, stderr: sink }, async () => {}, running);
+  await program.parseAsync(argv, { from: 'user' }).catch(() => undefined);
+  return output;
+}
+
 describe('start-up', () => {
+  it.each([
+    [['--help']],
+    [['send', '--help']],
+    [['logs', '--help']],
+    [['help', 'verify']],
+    [['sned']],
+    [['send', 'x', '--cuont', '3']],
+  ])('prints the same for %j with only the running command built', async (argv) => {
+    const whole = await printed(argv);
+    expect(whole).not.toBe('');
+    expect(await printed(argv, commandIn(argv))).toEqual(whole);
+  });
+
   it('builds the help of every command without loading zod or a command body', () => {
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
     const graph = [...staticGraph(cli)];

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto.js';
 import { longSleep } from './wait.js';
 
 /**
@@ -23,16 +23,17 @@ export const systemRuntime: Runtime = {
   monotonicMs: () => performance.now(),
   sleep: longSleep,
   random: Math.random,
-  uuid: () => randomUUID(),
-  token: () => randomBytes(18).toString('base64url'),
+  uuid: () => nodeCrypto().randomUUID(),
+  token: () => nodeCrypto().randomBytes(18).toString('base64url'),
 };
 
 /** Random per process, so two processes writing one log never make the same id. */
-const PROCESS_TAG = randomBytes(4).toString('hex');
+let processTag: string | undefined;
 let sequence = 0;
 
 /** A short, sortable, unique id for a delivery: `dlv_` + time + this process + a counter. */
 export function newDeliveryId(runtime: Runtime): string {
+  processTag ??= nodeCrypto().randomBytes(4).toString('hex');
   sequence = (sequence + 1) % 0x1000000;
-  return `dlv_${runtime.now().getTime().toString(36)}${PROCESS_TAG}${sequence.toString(36).padStart(4, '0')}`;
+  return `dlv_${runtime.now().getTime().toString(36)}${processTag}${sequence.toString(36).padStart(4, '0')}`;
 }

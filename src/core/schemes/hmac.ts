@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 
 export type Bytes = string | Uint8Array;
 
 export function hmacSha256(key: Bytes, ...parts: Bytes[]): Buffer {
-  const mac = createHmac('sha256', key);
+  const mac = nodeCrypto().createHmac('sha256', key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
@@ -26,7 +26,7 @@ export function decodeBase64(value: string): Buffer | undefined {
 
 /** Constant-time comparison that is also safe for buffers of different lengths. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && nodeCrypto().timingSafeEqual(a, b);
 }
 
 /** A whole, non-negative number of seconds written only with digits, or undefined. */
