@@ -40,6 +40,10 @@ for (const [provider, bySchema] of Object.entries(schemas)) {
   }
 }
 
+// Large data as JSON.parse of a string: V8 reads JSON text several times faster than the same
+// object literal in JavaScript, and both the catalog and the schemas are read on start-up.
+const asJsonParse = (value) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+
 const out = `// Generated from fixtures/ by scripts/generate-catalog.mjs at build time. Do not edit.
 import type { EventDef } from '../core/catalog.js';
 
@@ -50,13 +54,13 @@ ${payloadTypes.join('\n')}
 
 export type EventName = keyof EventPayloads;
 
-export const BUILTIN_EVENTS: readonly EventDef[] = ${JSON.stringify(events)};
+export const BUILTIN_EVENTS: readonly EventDef[] = ${asJsonParse(events)};
 `;
 mkdirSync(path.join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(path.join(root, 'src', 'generated', 'catalog.ts'), out);
 writeFileSync(
   path.join(root, 'src', 'generated', 'schemas.ts'),
-  `// Generated from schemas/ by scripts/generate-catalog.mjs at build time. Do not edit.\nimport type { JsonSchema } from '../schema/types.js';\n\n/** Every built-in event's JSON Schema (2020-12), by provider and event. */\nexport const EVENT_SCHEMAS: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> = ${JSON.stringify(schemas)};\n`,
+  `// Generated from schemas/ by scripts/generate-catalog.mjs at build time. Do not edit.\nimport type { JsonSchema } from '../schema/types.js';\n\n/** Every built-in event's JSON Schema (2020-12), by provider and event. */\nexport const EVENT_SCHEMAS: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> = ${asJsonParse(schemas)};\n`,
 );
 
 // The version as a constant: no package.json read at start-up, and the bundle needs no path to it.
