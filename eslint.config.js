@@ -22,6 +22,15 @@ export default tseslint.config(
     },
   },
   {
+    // The command's entry and the bundle's loader are CommonJS: Node starts them without its ES module loader.
+    files: ['bin/**/*.js', 'bin/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // zod's namespace would put all of zod in the bundle: src takes the builders it uses from one file.
     files: ['src/**/*.ts'],
     ignores: ['src/core/zod.ts'],

@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { run } from '../dist/bundle/cli.js';
-
-await run();
+// CommonJS (bin/package.json): Node starts it without its ES module loader.
+require('./load-bundle.cjs').run();

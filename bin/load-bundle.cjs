@@ -1,0 +1,57 @@
+'use strict';
+// Loads the CLI's bundle (dist/bundle/, CommonJS chunks) with V8's code cache: each chunk is
+// compiled from the bytecode saved beside it at build time instead of from its source, which is
+// most of a short command's start-up. A cache made by another Node (or flags) is refused by V8,
+// and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
+// training runs) saves what this run compiled, on top of what the cache already held.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
+const CACHE = path.join(BUNDLE, 'cache');
+const writing = process.env.MES_WEBHOOKS_CODE_CACHE === 'write';
+const modules = new Map();
+const scripts = [];
+
+function cacheOf(name) {
+  try {
+    return fs.readFileSync(path.join(CACHE, `${name}.bin`));
+  } catch {
+    return undefined;
+  }
+}
+
+function load(name) {
+  const known = modules.get(name);
+  if (known) return known.exports;
+  const file = path.join(BUNDLE, name);
+  const module = { exports: {} };
+  modules.set(name, module);
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl) {${fs.readFileSync(file, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, {
+    filename: file,
+    cachedData: cacheOf(name),
+    // import() of what is not a chunk (a config's provider folder) goes to Node's own loader.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  scripts.push([name, script]);
+  const outside = createRequire(file);
+  const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(id));
+  script
+    .runInThisContext()
+    .call(module.exports, module.exports, requireChunk, module, file, BUNDLE, pathToFileURL(file).href);
+  return module.exports;
+}
+
+if (writing) {
+  process.on('exit', () => {
+    fs.mkdirSync(CACHE, { recursive: true });
+    for (const [name, script] of scripts)
+      fs.writeFileSync(path.join(CACHE, `${name}.bin`), script.createCachedData());
+  });
+}
+
+module.exports = { run: () => load('cli.js').run() };
