@@ -10,6 +10,12 @@ const vm = require('node:vm');
 const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 
+// undici parses answers with WebAssembly, which V8 recompiles with its optimizing compiler in the
+// background; a short run then waits at exit for a compile it never uses (about 0.3 s). Baseline
+// code is plenty here. Set before any chunk compiles: V8 takes a code cache only under the flags it
+// was made with, so every run, the training runs included, sets the same.
+require('node:v8').setFlagsFromString('--liftoff-only');
+
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
 const CACHE = path.join(BUNDLE, 'cache');
 const writing = process.env.MES_WEBHOOKS_CODE_CACHE === 'write';

@@ -4,7 +4,7 @@ import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
 import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
-import { createDispatcher, preferQuickStart } from '../io/http.js';
+import { createDispatcher } from '../io/http.js';
 import { resolveTarget } from '../io/config.js';
 import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
@@ -24,9 +24,6 @@ import {
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
-
-/** Up to this many plain sends, start-up matters more than the speed of parsing answers. */
-const FEW_REQUESTS = 100;
 
 async function chooseEvents(ctx: Context, names: string[], options: Options): Promise<EventDef[]> {
   const catalog = await catalogFor(ctx);
@@ -92,7 +89,6 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   // An exact --body is re-signed but never rebuilt, so it stays on the plain path.
   const load =
     options.count > 1 && body === undefined ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
-  if (!load && total <= FEW_REQUESTS) preferQuickStart();
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {

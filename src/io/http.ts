@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Pool } from 'undici';
 import { normalizeHeaders } from '../core/headers.js';
 import { systemRuntime, type Runtime } from './runtime.js';
@@ -33,16 +32,6 @@ export class HttpClient {
     await Promise.all([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
   }
-}
-
-/**
- * For a run of a few requests: undici parses answers with WebAssembly, which V8 then recompiles with
- * its optimizing compiler in the background, and a process that is done waits at exit for that
- * compile (about 0.3 s here) it will never use. Baseline-compiled code is plenty for a few answers.
- * Process-wide, so only before the first connection and only where the run is known to be short.
- */
-export function preferQuickStart(): void {
-  setFlagsFromString('--liftoff-only');
 }
 
 export function createDispatcher(connections: number): HttpClient {
