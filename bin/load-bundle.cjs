@@ -22,6 +22,9 @@ const writing = process.env.MES_WEBHOOKS_CODE_CACHE === 'write';
 const modules = new Map();
 const scripts = [];
 
+// import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
+const importOutside = (specifier) => import(specifier);
+
 function cacheOf(name) {
   try {
     return fs.readFileSync(path.join(CACHE, `${name}.bin`));
@@ -36,19 +39,23 @@ function load(name) {
   const file = path.join(BUNDLE, name);
   const module = { exports: {} };
   modules.set(name, module);
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl) {${fs.readFileSync(file, 'utf8')}\n})`;
-  const script = new vm.Script(wrapped, {
-    filename: file,
-    cachedData: cacheOf(name),
-    // import() of what is not a chunk (a config's provider folder) goes to Node's own loader.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheOf(name) });
   scripts.push([name, script]);
   const outside = createRequire(file);
   const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(id));
   script
     .runInThisContext()
-    .call(module.exports, module.exports, requireChunk, module, file, BUNDLE, pathToFileURL(file).href);
+    .call(
+      module.exports,
+      module.exports,
+      requireChunk,
+      module,
+      file,
+      BUNDLE,
+      pathToFileURL(file).href,
+      importOutside,
+    );
   return module.exports;
 }
 

@@ -97,7 +97,9 @@ for (const chunk of outputFiles) {
     minifyWhitespace: true,
     minifySyntax: true,
   });
-  writeFileSync(chunk.path, code);
+  // What remains of import() (a package, a config's provider folder) goes through the loader's own,
+  // which Node resolves as in any CommonJS module: code compiled from a cache has no import() of its own.
+  writeFileSync(chunk.path, code.replace(/(?<![\w$.])import\(/g, '__import('));
 }
 
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/cache/, on top of
