@@ -45,18 +45,32 @@ const processGlobal = {
   },
 };
 
-// commander requires node:child_process at load, for executable subcommands this CLI does not have;
-// child_process brings net, dgram and stream with it on every start. It is required when first used.
-const commanderLazyChildProcess = {
-  name: 'commander-lazy-child-process',
+// Modules that dependencies require at load but this CLI uses rarely or never, each required when
+// first used instead: commander's node:child_process (for executable subcommands this CLI does not
+// have; it brings net, dgram and stream) and undici's HTTP/2 client (it loads node:http2 and
+// node:tls; a receiver on plain http never speaks HTTP/2).
+const LAZY_REQUIRES = [
+  [
+    /commander[\\/]lib[\\/]command\.js$/,
+    "const childProcess = require('node:child_process');",
+    "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+  ],
+  [
+    /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+    "const connectH2 = require('./client-h2.js')",
+    "const connectH2 = (...a) => require('./client-h2.js')(...a)",
+  ],
+];
+const lazyRequires = {
+  name: 'lazy-requires',
   setup(b) {
-    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const eager = "const childProcess = require('node:child_process');";
-      if (!source.includes(eager)) throw new Error(`${args.path}: the child_process require has changed`);
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: source.replace(eager, lazy), loader: 'js' };
-    });
+    for (const [file, eager, lazy] of LAZY_REQUIRES) {
+      b.onLoad({ filter: file }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes(eager)) throw new Error(`${args.path}: no longer has ${eager}`);
+        return { contents: source.replace(eager, lazy), loader: 'js' };
+      });
+    }
   },
 };
 
@@ -78,7 +92,7 @@ const { outputFiles } = await build({
   external: ['bufferutil', 'utf-8-validate', 'autocannon', 'pg', 'pg-native'],
   // The loader passes each chunk its own file URL.
   define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [undiciPoolOnly, processGlobal, commanderLazyChildProcess],
+  plugins: [undiciPoolOnly, processGlobal, lazyRequires],
   logLevel: 'warning',
 });
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+// fs.promises when first used: node:fs/promises is not loaded on start-up.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -28,7 +29,7 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
   const target = path.resolve(ctx.cwd, file);
   let text: string;
   try {
-    text = await readFile(target, 'utf8');
+    text = await fs.promises.readFile(target, 'utf8');
   } catch {
     throw new UsageError(`cannot read --data file ${target}`);
   }

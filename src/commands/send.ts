@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+// fs.promises when first used: node:fs/promises is not loaded on start-up.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
@@ -47,7 +48,7 @@ async function readBody(ctx: Context, file: string, names: string[], options: Op
   const target = path.resolve(ctx.cwd, file);
   let text: string;
   try {
-    text = await readFile(target, 'utf8');
+    text = await fs.promises.readFile(target, 'utf8');
   } catch {
     throw new UsageError(`cannot read --body file ${target}`);
   }

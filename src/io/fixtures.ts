@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+// fs.promises when first used: node:fs/promises is not loaded on start-up.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -23,7 +24,7 @@ async function readFixture(
 ): Promise<EventDef> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(await fs.promises.readFile(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
@@ -56,12 +57,14 @@ export async function loadFixtures(
     return index < 0 ? registry.providers.length : index;
   };
   const byProviderOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
-  const providers = (await readdir(root, { withFileTypes: true }))
+  const providers = (await fs.promises.readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
   const perProvider = await Promise.all(
     providers.sort(byProviderOrder).map(async (provider) => {
-      const files = (await readdir(path.join(root, provider))).filter((f) => f.endsWith('.json')).sort();
+      const files = (await fs.promises.readdir(path.join(root, provider)))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
       return Promise.all(
         files.map((f) => readFixture(path.join(root, provider, f), provider, registry, markFiles)),
       );
