@@ -3,7 +3,8 @@
 // compiled from the bytecode saved beside it at build time instead of from its source, which is
 // most of a short command's start-up. A cache made by another Node (or flags) is refused by V8,
 // and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
-// training runs) saves what this run compiled, on top of what the cache already held.
+// training runs) saves what this run compiled, on top of what the cache already held; =check
+// names on stderr, at exit, each chunk whose cache V8 refused.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -18,7 +19,7 @@ require('node:v8').setFlagsFromString('--liftoff-only');
 
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
 const CACHE = path.join(BUNDLE, 'cache');
-const writing = process.env.MES_WEBHOOKS_CODE_CACHE === 'write';
+const mode = process.env.MES_WEBHOOKS_CODE_CACHE;
 const modules = new Map();
 const scripts = [];
 
@@ -59,11 +60,16 @@ function load(name) {
   return module.exports;
 }
 
-if (writing) {
+if (mode === 'write') {
   process.on('exit', () => {
     fs.mkdirSync(CACHE, { recursive: true });
     for (const [name, script] of scripts)
       fs.writeFileSync(path.join(CACHE, `${name}.bin`), script.createCachedData());
+  });
+} else if (mode === 'check') {
+  process.on('exit', () => {
+    const refused = scripts.filter(([, script]) => script.cachedDataRejected === true).map(([name]) => name);
+    process.stderr.write(`code cache refused: ${refused.length === 0 ? 'none' : refused.join(' ')}\n`);
   });
 }
 

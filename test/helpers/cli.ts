@@ -28,12 +28,14 @@ export interface RunOptions {
   env?: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /** Another build's entry. */
+  bin?: string;
 }
 
 /** Runs the built binary as a user would, and waits for it to exit. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: cleanEnv(options.env),
     });
