@@ -18,7 +18,8 @@ const { pathToFileURL } = require('node:url');
 require('node:v8').setFlagsFromString('--liftoff-only');
 
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
-const CACHE = path.join(BUNDLE, 'cache');
+// One file for every chunk's cache, read once: [index length, 4 bytes LE][index JSON][caches].
+const PACK = path.join(BUNDLE, 'code-cache.bin');
 const mode = process.env.MES_WEBHOOKS_CODE_CACHE;
 const modules = new Map();
 const scripts = [];
@@ -26,13 +27,20 @@ const scripts = [];
 // import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
 const importOutside = (specifier) => import(specifier);
 
-function cacheOf(name) {
+function readPack() {
   try {
-    return fs.readFileSync(path.join(CACHE, `${name}.bin`));
+    const pack = fs.readFileSync(PACK);
+    const length = pack.readUInt32LE(0);
+    const index = JSON.parse(pack.toString('utf8', 4, 4 + length));
+    const start = 4 + length;
+    return new Map(
+      Object.entries(index).map(([name, [at, size]]) => [name, pack.subarray(start + at, start + at + size)]),
+    );
   } catch {
-    return undefined;
+    return new Map();
   }
 }
+const caches = readPack();
 
 function load(name) {
   const known = modules.get(name);
@@ -41,7 +49,7 @@ function load(name) {
   const module = { exports: {} };
   modules.set(name, module);
   const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheOf(name) });
+  const script = new vm.Script(wrapped, { filename: file, cachedData: caches.get(name) });
   scripts.push([name, script]);
   const outside = createRequire(file);
   const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(id));
@@ -62,9 +70,17 @@ function load(name) {
 
 if (mode === 'write') {
   process.on('exit', () => {
-    fs.mkdirSync(CACHE, { recursive: true });
-    for (const [name, script] of scripts)
-      fs.writeFileSync(path.join(CACHE, `${name}.bin`), script.createCachedData());
+    for (const [name, script] of scripts) caches.set(name, script.createCachedData());
+    const index = {};
+    let at = 0;
+    for (const [name, data] of caches) {
+      index[name] = [at, data.length];
+      at += data.length;
+    }
+    const head = Buffer.from(JSON.stringify(index));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(head.length);
+    fs.writeFileSync(PACK, Buffer.concat([length, head, ...caches.values()]));
   });
 } else if (mode === 'check') {
   process.on('exit', () => {
