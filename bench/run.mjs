@@ -134,7 +134,7 @@ async function sending() {
     theirs.p.push([ac.p50, ac.p97_5, ac.p99]);
     ratios.push(b.rate / ac.rate);
   }
-  const mid = (list, k) => median(list.map((p) => Number(p[k])));
+  const mid = (list, k) => two(median(list.map((p) => Number(p[k]))));
   const ratio = median(ratios);
   rows.push({
     name: `sending: \`send work_order.created --count ${SEND_COUNT} --concurrency ${CONNECTIONS}\` (fresh event, ids and signature per request, log on)`,
