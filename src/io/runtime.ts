@@ -20,7 +20,8 @@ export interface Runtime {
 
 export const systemRuntime: Runtime = {
   now: () => new Date(),
-  monotonicMs: () => performance.now(),
+  // process.hrtime rather than performance.now(): the global performance loads node:perf_hooks.
+  monotonicMs: () => Number(process.hrtime.bigint()) / 1e6,
   sleep: longSleep,
   random: Math.random,
   uuid: () => nodeCrypto().randomUUID(),
