@@ -105,6 +105,25 @@ describe('the load engine (send --count)', () => {
     for (const r of results.filter((x) => x.status === null)) expect(r.error?.code).toBe('NETWORK');
   });
 
+  it('opens a new connection after each answer that closes its own, and settles every request', async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('connection', 'close');
+        // Written in pieces, chunked: the engine reads an answer from however it arrives.
+        res.write('par');
+        setImmediate(() => res.end('ts'));
+      });
+    });
+    const { settled } = await load(origin, 40);
+    expect(settled.size).toBe(40);
+    for (const [, results] of settled) {
+      expect(results).toHaveLength(1);
+      expect(results[0]!.status).toBe(200);
+      expect(results[0]!.body.toString()).toBe('parts');
+    }
+  });
+
   it('settles a request left unanswered past the timeout as a timeout', async () => {
     const origin = await serve(() => {
       // Never answers.

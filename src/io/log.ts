@@ -69,6 +69,16 @@ export class DeliveryLog {
     });
   }
 
+  /** Several records as one entry of the queue: one promise for the burst, written together. */
+  appendAll(records: readonly DeliveryRecord[]): Promise<void> {
+    let lines = '';
+    for (const record of records) lines += `${logLine(record)}\n`;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line: lines, done: resolve, fail: reject });
+      this.writing ??= this.drain();
+    });
+  }
+
   /** Opens the file now (tightening it to 0600 at once), rather than at the first write. */
   async open(): Promise<void> {
     this.handle ??= this.openHandle();
