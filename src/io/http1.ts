@@ -105,9 +105,18 @@ export class AnswerReader {
     this.head = undefined;
   }
 
-  /** Adds what arrived; returns the answer once it is whole. Throws AnswerError for garbage. */
+  /**
+   * Adds what arrived; returns the answer once it is whole. Throws AnswerError for garbage. `chunk`
+   * may be a read buffer the socket fills again: what is kept of it past this call is copied.
+   */
   push(chunk: Buffer): Answer | undefined {
     this.bytes = this.bytes.length === 0 ? chunk : Buffer.concat([this.bytes, chunk]);
+    const answer = this.take();
+    if (!answer && this.bytes === chunk) this.bytes = Buffer.from(chunk);
+    return answer;
+  }
+
+  private take(): Answer | undefined {
     for (;;) {
       if (!this.head) {
         const end = this.bytes.indexOf('\r\n\r\n', 0, 'latin1');
@@ -147,7 +156,7 @@ export class AnswerReader {
     return {
       status: head.status,
       headers: head.headers,
-      body,
+      body: Buffer.from(body),
       closes: closes || head.length === -2 || (connection !== undefined && /close/i.test(connection)),
     };
   }
