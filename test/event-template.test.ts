@@ -40,7 +40,11 @@ function compare(def: EventDef, build: (fresh: Freshness) => ReturnType<typeof b
   expect(template, def.name).toBeDefined();
   const uuids = Array.from({ length: template!.uuids }, () => randomUUID());
   const full = build({ now: new Date(SECOND * 1000 + ms), uuid: handing(uuids) });
-  expect(fillEvent(template!, uuids)).toEqual({ body: full.body, eventId: full.eventId });
+  expect(fillEvent(template!, uuids)).toEqual({
+    body: full.body,
+    bodyJson: JSON.stringify(full.body).slice(1, -1),
+    eventId: full.eventId,
+  });
 }
 
 describe('event templates of a load run', () => {
@@ -66,6 +70,9 @@ describe('event templates of a load run', () => {
       { uuid: 0, length: 12, dashed: false },
     ]);
     const other = 'ffffeeee-dddd-4ccc-8bbb-aaaa99998888';
+    expect(fillEvent({ second: 0, uuids: 1, body: slotted, eventId: undefined }, [other]).bodyJson).toBe(
+      JSON.stringify(`{"a":"${other}","b":"evt-ffffeeeedddd","c":"x"}`).slice(1, -1),
+    );
     expect(fillEvent({ second: 0, uuids: 1, body: slotted, eventId: undefined }, [other]).body).toBe(
       `{"a":"${other}","b":"evt-ffffeeeedddd","c":"x"}`,
     );

@@ -9,7 +9,10 @@ import type { EventSettings } from './common.js';
 import { signedEvent, type SignedEvent } from './signed.js';
 
 /** What a load run sends of an event: its exact body, its id, and its signed headers. */
-export type LoadEvent = Pick<SignedEvent, 'body' | 'eventId' | 'scheme' | 'headers'>;
+export interface LoadEvent extends Pick<SignedEvent, 'body' | 'eventId' | 'scheme' | 'headers'> {
+  /** The body as it reads inside a JSON string, when a template had it at hand. */
+  bodyJson?: string;
+}
 
 /** Where a fresh uuid goes in a text: whole, or as the first `length` digits of its hex. */
 interface Slot {
@@ -21,6 +24,8 @@ interface Slot {
 /** A text with its fresh ids cut out: `parts` around `slots`, one more part than slots. */
 export interface SlottedText {
   parts: string[];
+  /** The parts as they read inside a JSON string: ids need no escaping, so the whole is their sum. */
+  escaped: string[];
   slots: Slot[];
 }
 
@@ -63,15 +68,24 @@ export function slotText(text: string, probes: readonly string[]): SlottedText |
     from = slot.at + slot.length;
   }
   parts.push(text.slice(from));
-  return { parts, slots: found.map(({ uuid, length, dashed }) => ({ uuid, length, dashed })) };
+  return {
+    parts,
+    escaped: parts.map((part) => JSON.stringify(part).slice(1, -1)),
+    slots: found.map(({ uuid, length, dashed }) => ({ uuid, length, dashed })),
+  };
 }
 
 /** The text with these uuids in its slots: a few concatenations. */
-export function fillText(text: SlottedText, uuids: readonly string[], hexes: readonly string[]): string {
-  let out = text.parts[0]!;
+export function fillText(
+  text: SlottedText,
+  uuids: readonly string[],
+  hexes: readonly string[],
+  parts = text.parts,
+): string {
+  let out = parts[0]!;
   for (let i = 0; i < text.slots.length; i++) {
     const slot = text.slots[i]!;
-    out += (slot.dashed ? uuids[slot.uuid]! : hexes[slot.uuid]!.slice(0, slot.length)) + text.parts[i + 1]!;
+    out += (slot.dashed ? uuids[slot.uuid]! : hexes[slot.uuid]!.slice(0, slot.length)) + parts[i + 1]!;
   }
   return out;
 }
@@ -79,10 +93,11 @@ export function fillText(text: SlottedText, uuids: readonly string[], hexes: rea
 export function fillEvent(
   template: EventTemplate,
   uuids: readonly string[],
-): { body: string; eventId?: string } {
+): { body: string; bodyJson: string; eventId?: string } {
   const hexes = uuids.map(hexOf);
   return {
     body: fillText(template.body, uuids, hexes),
+    bodyJson: fillText(template.body, uuids, hexes, template.body.escaped),
     eventId: template.eventId && fillText(template.eventId, uuids, hexes),
   };
 }
@@ -109,7 +124,11 @@ export function eventTemplate(
   const check = probe(999, again);
   if (again.length !== drawn.length) return undefined;
   const filled = fillEvent(template, again);
-  return filled.body === check.body && filled.eventId === check.eventId ? template : undefined;
+  return filled.body === check.body &&
+    filled.eventId === check.eventId &&
+    filled.bodyJson === JSON.stringify(check.body).slice(1, -1)
+    ? template
+    : undefined;
 }
 
 /**
@@ -145,7 +164,7 @@ export function loadEventMaker(
     if (!template) return signedEvent(ctx, def, settings, scheme);
     const uuids: string[] = [];
     for (let i = 0; i < template.uuids; i++) uuids.push(ctx.runtime.uuid());
-    const { body, eventId } = fillEvent(template, uuids);
+    const { body, bodyJson, eventId } = fillEvent(template, uuids);
     const signed = deliveryHeaders(body, {
       scheme: use,
       secret,
@@ -154,6 +173,6 @@ export function loadEventMaker(
       userAgent: USER_AGENT,
       registry,
     });
-    return { body, eventId, scheme: use, headers: { ...signed, ...settings.headers } };
+    return { body, bodyJson, eventId, scheme: use, headers: { ...signed, ...settings.headers } };
   };
 }

@@ -10,6 +10,7 @@ import type { DeliveryStream } from '../pipeline/stream.js';
 import type { Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
 import type { LoadEvent } from './event-template.js';
+import { presetLine } from './load-line.js';
 import type { SignedEvent } from './signed.js';
 
 // Built and signed events live apart from sending, so `payload` loads no HTTP client or server.
@@ -69,8 +70,9 @@ export async function loadEvents(
     signal?: AbortSignal;
   },
 ): Promise<void> {
-  const paths = defs.map((def) => {
-    const url = new URL(options.urlOf(def));
+  const urls = defs.map(options.urlOf);
+  const paths = urls.map((text) => {
+    const url = new URL(text);
     return `${url.pathname}${url.search}`;
   });
   let index = 0;
@@ -87,7 +89,7 @@ export async function loadEvents(
       const event = options.build(at);
       const outgoing: Outgoing = {
         kind: 'send',
-        url: options.urlOf(def),
+        url: urls[at]!,
         headers: event.headers,
         body: event.body,
         provider: def.provider,
@@ -97,12 +99,25 @@ export async function loadEvents(
       };
       const deliveryId = newDeliveryId(ctx.runtime);
       const sentAt = ctx.runtime.now();
-      return { path: paths[at]!, headers: event.headers, body: event.body, outgoing, deliveryId, sentAt };
+      const bodyJson = event.bodyJson;
+      return {
+        path: paths[at]!,
+        headers: event.headers,
+        body: event.body,
+        outgoing,
+        deliveryId,
+        sentAt,
+        bodyJson,
+      };
     },
-    settle: (request, result) =>
-      options.settle(
-        sentRecord(request.outgoing, result, { deliveryId: request.deliveryId, at: request.sentAt }),
-      ),
+    settle: (request, result) => {
+      const record = sentRecord(request.outgoing, result, {
+        deliveryId: request.deliveryId,
+        at: request.sentAt,
+      });
+      presetLine(record, request.bodyJson);
+      options.settle(record);
+    },
   });
 }
 

@@ -101,6 +101,9 @@ export function logRecord(
   return out;
 }
 
+/** A record's log line, set by a producer that built it from pieces at hand (a load run's sends). */
+export const PRESET_LINE = Symbol('log line');
+
 export function logLine(r: DeliveryRecord): string {
-  return JSON.stringify(logRecord(r));
+  return (r as { [PRESET_LINE]?: string })[PRESET_LINE] ?? JSON.stringify(logRecord(r));
 }

@@ -42,11 +42,24 @@ interface Head {
   length: number;
 }
 
+/**
+ * Where the next CRLF (or blank line, CRLF CRLF) starts at or after `from`, or -1. A plain loop:
+ * indexOf with a string costs more than the few bytes of an answer's head and chunk lines.
+ */
+function lineEnd(bytes: Buffer, from: number, blank: boolean): number {
+  const last = bytes.length - (blank ? 4 : 2);
+  for (let i = from; i <= last; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && (!blank || (bytes[i + 2] === 13 && bytes[i + 3] === 10)))
+      return i;
+  }
+  return -1;
+}
+
 /** Thrown for bytes that are not an HTTP/1.x answer: the connection is then given up. */
 export class AnswerError extends Error {}
 
-function parseHead(bytes: Buffer, end: number): Head {
-  const lines = bytes.toString('latin1', 0, end).split('\r\n');
+function parseHead(text: string): Head {
+  const lines = text.split('\r\n');
   const status = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0]!);
   if (!status)
     throw new AnswerError(`not an HTTP/1.1 status line: ${JSON.stringify(lines[0]!.slice(0, 40))}`);
@@ -71,20 +84,20 @@ function parseHead(bytes: Buffer, end: number): Head {
       throw new AnswerError(`bad content-length ${JSON.stringify(headers['content-length'])}`);
     length = Number(headers['content-length']);
   }
-  return { status: code, headers, bodyAt: end + 4, length };
+  return { status: code, headers, bodyAt: text.length + 4, length };
 }
 
 /** A chunked body from `at`, once all of it is there: its bytes and where it ends. */
 function dechunk(bytes: Buffer, at: number): { body: Buffer; end: number } | undefined {
   const parts: Buffer[] = [];
   for (let pos = at; ;) {
-    const eol = bytes.indexOf('\r\n', pos, 'latin1');
+    const eol = lineEnd(bytes, pos, false);
     if (eol < 0) return undefined;
     const size = parseInt(bytes.toString('latin1', pos, eol).split(';')[0]!.trim(), 16);
     if (!Number.isSafeInteger(size) || size < 0) throw new AnswerError('bad chunk size');
     if (size === 0) {
       // Trailers, if any, then an empty line.
-      const end = bytes.indexOf('\r\n\r\n', eol, 'latin1');
+      const end = lineEnd(bytes, eol, true);
       if (end < 0) return undefined;
       return { body: parts.length === 1 ? parts[0]! : Buffer.concat(parts), end: end + 4 };
     }
@@ -98,6 +111,9 @@ function dechunk(bytes: Buffer, at: number): { body: Buffer; end: number } | und
 export class AnswerReader {
   private bytes: Buffer = EMPTY;
   private head: Head | undefined;
+  /** The last head read and what it said: a receiver mostly answers the same head again. */
+  private lastText = '';
+  private lastHead: Head | undefined;
 
   /** Starts over for the next request: what is left of an earlier answer is dropped. */
   reset(): void {
@@ -119,12 +135,18 @@ export class AnswerReader {
   private take(): Answer | undefined {
     for (;;) {
       if (!this.head) {
-        const end = this.bytes.indexOf('\r\n\r\n', 0, 'latin1');
+        const end = lineEnd(this.bytes, 0, true);
         if (end < 0) {
           if (this.bytes.length > MAX_HEAD_BYTES) throw new AnswerError('the answer head is too large');
           return undefined;
         }
-        this.head = parseHead(this.bytes, end);
+        const text = this.bytes.toString('latin1', 0, end);
+        if (text !== this.lastText || !this.lastHead) {
+          this.lastHead = parseHead(text);
+          this.lastText = text;
+        }
+        // The same head parses to the same, unchanging answer headers: shared, never copied.
+        this.head = this.lastHead;
         // An interim answer (100 Continue) is passed over: the real one follows.
         if (this.head.status < 200) {
           this.bytes = this.bytes.subarray(this.head.bodyAt);
