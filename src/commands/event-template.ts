@@ -147,6 +147,7 @@ export function loadEventMaker(
   const secret = settings.secretFor(def.provider);
   const build = (fresh: Freshness) =>
     buildEvent(def, { registry, fresh, data: settings.data, sets: settings.sets });
+  const extra = Object.keys(settings.headers).length > 0;
   let template: EventTemplate | undefined;
   let second = Number.NaN;
   let first = true;
@@ -173,6 +174,12 @@ export function loadEventMaker(
       userAgent: USER_AGENT,
       registry,
     });
-    return { body, bodyJson, eventId, scheme: use, headers: { ...signed, ...settings.headers } };
+    return {
+      body,
+      bodyJson,
+      eventId,
+      scheme: use,
+      headers: extra ? { ...signed, ...settings.headers } : signed,
+    };
   };
 }

@@ -3,6 +3,18 @@ import { DELIVERY_JSON_VERSION, PRESET_LINE } from '../core/delivery-json.js';
 
 const J = JSON.stringify;
 
+// A receiver mostly answers with the same head, which the load engine reads into one shared headers
+// object: its JSON is made once while it stays the same object.
+let lastHeaders: Record<string, string> | undefined;
+let lastHeadersJson = '';
+const headersJson = (headers: Record<string, string>) => {
+  if (headers !== lastHeaders) {
+    lastHeadersJson = J(headers);
+    lastHeaders = headers;
+  }
+  return lastHeadersJson;
+};
+
 /**
  * The log line of a sent record, byte for byte what `logLine` would make, but with the request body
  * already escaped (a load run fills it into its template) instead of escaped again, and without the
@@ -23,7 +35,11 @@ export function sentLine(r: DeliveryRecord, bodyJson: string): string | undefine
   line +=
     `,"request":{"method":${J(r.request.method)},"url":${J(r.request.url)},"headers":${J(r.request.headers)}` +
     `,"body":"${bodyJson}","bodyEncoding":"utf8"}`;
-  if (r.response) line += `,"response":${J(r.response)}`;
+  const response = r.response;
+  if (response)
+    line +=
+      `,"response":{"status":${J(response.status)},"headers":${headersJson(response.headers)}` +
+      `,"body":${J(response.body)},"bodyEncoding":${J(response.bodyEncoding)}}`;
   return `${line}}`;
 }
 
