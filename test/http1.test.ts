@@ -63,6 +63,14 @@ describe('the HTTP/1.1 answer reader of the load engine', () => {
     expect(() => read(text, 1000)).toThrow(AnswerError);
   });
 
+  it('refuses an answer that outgrows the limit', () => {
+    const reader = new AnswerReader();
+    reader.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n'));
+    expect(() => {
+      for (let i = 0; i < 20; i++) reader.push(Buffer.alloc(1024 * 1024));
+    }).toThrow(/larger than 16 MiB/);
+  });
+
   it('refuses a head that never ends', () => {
     const reader = new AnswerReader();
     expect(() => reader.push(Buffer.alloc(64 * 1024, 'a'))).toThrow(AnswerError);

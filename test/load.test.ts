@@ -124,6 +124,48 @@ describe('the load engine (send --count)', () => {
     }
   });
 
+  it('fails the run with the error of a request that cannot be built', async () => {
+    const origin = await serve((req, res) => req.resume().on('end', () => res.end('ok')));
+    const run = runLoad({
+      origin,
+      total: 10,
+      connections: 4,
+      timeoutMs: 5000,
+      next: () => {
+        throw new Error('no secret fits');
+      },
+      settle: () => {},
+    });
+    await expect(run).rejects.toThrow('no secret fits');
+  });
+
+  it('send --count stops with exit 2 when the event cannot be signed or fails --strict', async () => {
+    const origin = await serve((req, res) => req.resume().on('end', () => res.end('ok')));
+    const bad = await runCli(
+      [
+        'send',
+        'work_order.created',
+        '--count',
+        '3',
+        '--to',
+        origin,
+        '--scheme',
+        'standard',
+        '--secret',
+        'not!b64',
+      ],
+      { cwd: tempDir() },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/whsec_/);
+    const strict = await runCli(
+      ['send', 'work_order.created', '--count', '3', '--to', origin, '--strict', '--set', 'data.nope=1'],
+      { cwd: tempDir() },
+    );
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/no such field/);
+  });
+
   it('settles a request left unanswered past the timeout as a timeout', async () => {
     const origin = await serve(() => {
       // Never answers.

@@ -31,6 +31,8 @@ export interface Answer {
 
 /** The head of an answer is refused beyond this, as node:http refuses one. */
 const MAX_HEAD_BYTES = 16 * 1024;
+/** A larger answer is given up: a receiver that streams without end cannot fill the memory. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 interface Head {
@@ -127,6 +129,8 @@ export class AnswerReader {
    */
   push(chunk: Buffer): Answer | undefined {
     this.bytes = this.bytes.length === 0 ? chunk : Buffer.concat([this.bytes, chunk]);
+    if (this.bytes.length > MAX_ANSWER_BYTES)
+      throw new AnswerError(`the answer is larger than ${MAX_ANSWER_BYTES / (1024 * 1024)} MiB`);
     const answer = this.take();
     if (!answer && this.bytes === chunk) this.bytes = Buffer.from(chunk);
     return answer;

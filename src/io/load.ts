@@ -73,8 +73,9 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
           c.request = undefined;
           c.drop();
         }
-        end();
+        // Rejected before `end` resolves: the run fails with the error rather than ending quietly.
         crash(error);
+        end();
         return;
       }
       const body = request.body;
@@ -212,7 +213,7 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     end();
   } else {
     options.signal?.addEventListener('abort', stop, { once: true });
-    for (const c of connections) c.send();
+    for (const c of connections) if (!stopped) c.send();
   }
   return done;
 }
