@@ -87,9 +87,8 @@ const { outputFiles } = await build({
   platform: 'node',
   target: 'node20',
   // ws loads these optional native helpers when present; without them it uses plain JavaScript.
-  // autocannon (the load engine of send --count) loads from node_modules on first use: it finds its
-  // worker script by path, which a bundle would break.
-  external: ['bufferutil', 'utf-8-validate', 'autocannon', 'pg', 'pg-native'],
+  // pg (the team log) loads from node_modules when a log URL is given.
+  external: ['bufferutil', 'utf-8-validate', 'pg', 'pg-native'],
   // The loader passes each chunk its own file URL.
   define: { 'import.meta.url': '__importMetaUrl' },
   plugins: [undiciPoolOnly, processGlobal, lazyRequires],

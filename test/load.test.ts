@@ -105,6 +105,67 @@ describe('the load engine (send --count)', () => {
     for (const r of results.filter((x) => x.status === null)) expect(r.error?.code).toBe('NETWORK');
   });
 
+  it('opens a new connection after each answer that closes its own, and settles every request', async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('connection', 'close');
+        // Written in pieces, chunked: the engine reads an answer from however it arrives.
+        res.write('par');
+        setImmediate(() => res.end('ts'));
+      });
+    });
+    const { settled } = await load(origin, 40);
+    expect(settled.size).toBe(40);
+    for (const [, results] of settled) {
+      expect(results).toHaveLength(1);
+      expect(results[0]!.status).toBe(200);
+      expect(results[0]!.body.toString()).toBe('parts');
+    }
+  });
+
+  it('fails the run with the error of a request that cannot be built', async () => {
+    const origin = await serve((req, res) => req.resume().on('end', () => res.end('ok')));
+    const run = runLoad({
+      origin,
+      total: 10,
+      connections: 4,
+      timeoutMs: 5000,
+      next: () => {
+        throw new Error('no secret fits');
+      },
+      settle: () => {},
+    });
+    await expect(run).rejects.toThrow('no secret fits');
+  });
+
+  it('send --count stops with exit 2 when the event cannot be signed or fails --strict', async () => {
+    const origin = await serve((req, res) => req.resume().on('end', () => res.end('ok')));
+    const bad = await runCli(
+      [
+        'send',
+        'work_order.created',
+        '--count',
+        '3',
+        '--to',
+        origin,
+        '--scheme',
+        'standard',
+        '--secret',
+        'not!b64',
+      ],
+      { cwd: tempDir() },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/whsec_/);
+    const strict = await runCli(
+      ['send', 'work_order.created', '--count', '3', '--to', origin, '--strict', '--set', 'data.nope=1'],
+      { cwd: tempDir() },
+    );
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/no such field/);
+  });
+
   it('settles a request left unanswered past the timeout as a timeout', async () => {
     const origin = await serve(() => {
       // Never answers.

@@ -2,13 +2,15 @@ import type { EventDef } from '../core/catalog.js';
 import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
-import { loadEngine, runLoad } from '../io/load.js';
+import { runLoad } from '../io/load.js';
 import { deliver, sentRecord, type Outgoing } from '../io/sender.js';
 import { newDeliveryId } from '../io/runtime.js';
 import { registryOf } from '../io/config.js';
 import type { DeliveryStream } from '../pipeline/stream.js';
 import type { Listener } from '../server/listener.js';
 import type { Context } from '../ui/context.js';
+import type { LoadEvent } from './event-template.js';
+import { presetLine } from './load-line.js';
 import type { SignedEvent } from './signed.js';
 
 // Built and signed events live apart from sending, so `payload` loads no HTTP client or server.
@@ -41,18 +43,13 @@ export function deliverEvent(
   );
 }
 
-/** The load engine takes no timeout under a second; a shorter --timeout keeps to undici. */
-const MIN_LOAD_TIMEOUT_MS = 1000;
-
 /**
- * Readies the load engine for a run to these URLs, before the clock starts; undefined when they span
- * several origins (one engine run drives one origin) or https, which leave such a run to undici.
+ * The origin a load run to these URLs drives; undefined when they span several origins (one engine
+ * run drives one origin) or https, which leave such a run to undici.
  */
-export async function prepareLoad(urls: string[], timeoutMs?: number): Promise<string | undefined> {
+export function loadOrigin(urls: string[]): string | undefined {
   const origins = new Set(urls.map((u) => new URL(u).origin));
   if (origins.size !== 1 || !urls[0]!.startsWith('http:')) return undefined;
-  if (timeoutMs !== undefined && timeoutMs < MIN_LOAD_TIMEOUT_MS) return undefined;
-  await loadEngine();
   return [...origins][0];
 }
 
@@ -66,14 +63,16 @@ export async function loadEvents(
     connections: number;
     timeoutMs?: number;
     urlOf: (def: EventDef) => string;
-    build: (def: EventDef) => SignedEvent;
+    /** The next event of `defs[index]`, fresh and signed. */
+    build: (index: number) => LoadEvent;
     settle: (record: DeliveryRecord) => void;
     /** Aborting stops the run: no more requests are built. */
     signal?: AbortSignal;
   },
 ): Promise<void> {
-  const paths = defs.map((def) => {
-    const url = new URL(options.urlOf(def));
+  const urls = defs.map(options.urlOf);
+  const paths = urls.map((text) => {
+    const url = new URL(text);
     return `${url.pathname}${url.search}`;
   });
   let index = 0;
@@ -87,10 +86,10 @@ export async function loadEvents(
     next: () => {
       const at = index++ % defs.length;
       const def = defs[at]!;
-      const event = options.build(def);
+      const event = options.build(at);
       const outgoing: Outgoing = {
         kind: 'send',
-        url: options.urlOf(def),
+        url: urls[at]!,
         headers: event.headers,
         body: event.body,
         provider: def.provider,
@@ -100,12 +99,25 @@ export async function loadEvents(
       };
       const deliveryId = newDeliveryId(ctx.runtime);
       const sentAt = ctx.runtime.now();
-      return { path: paths[at]!, headers: event.headers, body: event.body, outgoing, deliveryId, sentAt };
+      const bodyJson = event.bodyJson;
+      return {
+        path: paths[at]!,
+        headers: event.headers,
+        body: event.body,
+        outgoing,
+        deliveryId,
+        sentAt,
+        bodyJson,
+      };
     },
-    settle: (request, result) =>
-      options.settle(
-        sentRecord(request.outgoing, result, { deliveryId: request.deliveryId, at: request.sentAt }),
-      ),
+    settle: (request, result) => {
+      const record = sentRecord(request.outgoing, result, {
+        deliveryId: request.deliveryId,
+        at: request.sentAt,
+      });
+      presetLine(record, request.bodyJson);
+      options.settle(record);
+    },
   });
 }
 

@@ -12,12 +12,14 @@ import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import type { DeliveryRecord } from '../core/delivery.js';
+import type { DeliveryEvent } from '../pipeline/stream.js';
 import { catalogFor, describeSecret, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
+import { loadEventMaker } from './event-template.js';
 import {
   deliverEvent,
   loadEvents,
-  prepareLoad,
+  loadOrigin,
   signedBody,
   signedEvent,
   startLocalReceiver,
@@ -86,10 +88,9 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const refused: string[] = [];
   let ok = 0;
   const urlOf = (def: EventDef) => targets.get(def) ?? local!.url;
-  // --count sends to one http origin run on the load engine, readied before the clock starts.
+  // --count sends to one http origin run on the load engine.
   // An exact --body is re-signed but never rebuilt, so it stays on the plain path.
-  const load =
-    options.count > 1 && body === undefined ? await prepareLoad(defs.map(urlOf), options.timeout) : undefined;
+  const load = options.count > 1 && body === undefined ? loadOrigin(defs.map(urlOf)) : undefined;
   const started = ctx.runtime.monotonicMs();
 
   const sendOne = async (def: EventDef) => {
@@ -109,25 +110,40 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
     await stream.emit({ type: 'delivery', record });
   };
 
-  // The engine settles requests synchronously; the emits it starts are awaited before the summary.
-  const emitting = new Set<Promise<void>>();
-  const track = (record: DeliveryRecord) => {
-    const emitted = settle(record);
+  // The engine settles requests synchronously, many in one turn of the event loop: they go on the
+  // stream together once per turn, and every burst is awaited before the summary.
+  const emitting = new Set<Promise<unknown>>();
+  let burst: DeliveryEvent[] = [];
+  const emitBurst = () => {
+    if (burst.length === 0) return;
+    const emitted = stream.emitAll(burst);
+    burst = [];
     emitting.add(emitted);
     void emitted.then(() => emitting.delete(emitted));
   };
+  const track = (record: DeliveryRecord) => {
+    if (interrupt.aborted) return;
+    latencies.push(record.durationMs);
+    if (record.ok) ok++;
+    if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);
+    if (burst.push({ type: 'delivery', record }) === 1) setImmediate(emitBurst);
+  };
+  const makers = defs.map((def) => loadEventMaker(ctx, def, settings, options.scheme));
   const work = load
     ? loadEvents(ctx, load, defs, {
         total,
         connections: options.concurrency,
         timeoutMs: options.timeout,
         urlOf,
-        build: (def) => signedEvent(ctx, def, settings, options.scheme),
+        build: (index) => makers[index]!(),
         settle: track,
         signal: interrupt.signal,
-      }).then(() => Promise.all(emitting))
+      })
     : runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
   const interrupted = await untilInterrupted(interrupt, work);
+  // What was answered before the end (or Ctrl-C) is on the stream before the summary.
+  emitBurst();
+  await Promise.all(emitting);
   const summary = summarize(latencies, ok, ctx.runtime.monotonicMs() - started);
   if (total > 1 || interrupted) await stream.emit({ type: 'summary', of: 'send', interrupted, ...summary });
   if (!interrupted) {

@@ -1,5 +1,6 @@
-import type { AutocannonOptions } from 'autocannon';
+import { connect, type Socket } from 'node:net';
 import type { PostResult } from './http.js';
+import { AnswerReader, requestHead, type Answer } from './http1.js';
 
 /** One request of a load run: what to send, built just before it is written. */
 export interface LoadRequest {
@@ -10,11 +11,10 @@ export interface LoadRequest {
 }
 
 export interface LoadOptions<T extends LoadRequest> {
-  /** Every request goes to this origin, e.g. http://127.0.0.1:3000. */
+  /** Every request goes to this origin, e.g. http://127.0.0.1:3000 (plain http). */
   origin: string;
   total: number;
   connections: number;
-  /** At least 1000: autocannon takes no shorter timeout. */
   timeoutMs: number;
   /** Builds the next request (a fresh event, ids and signature each time). */
   next: () => T;
@@ -24,107 +24,196 @@ export interface LoadOptions<T extends LoadRequest> {
   settle: (request: T, result: PostResult) => void;
 }
 
-type Engine = typeof import('autocannon').default;
-let engine: Promise<Engine> | undefined;
-
-/** Loads the load engine ahead of a run, so its start-up stays out of the measured time. */
-export function loadEngine(): Promise<Engine> {
-  engine ??= import('autocannon').then((m) => m.default);
-  return engine;
-}
-
-const REQUEST_LIST_LENGTH = 256;
-const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
-interface InFlight<T> {
-  request: T;
-  started: bigint;
-}
+type Failure = NonNullable<PostResult['error']>;
+const READ_BUFFER_BYTES = 64 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
- * Sends `total` requests over `connections` keep-alive connections with autocannon's client, which
- * writes each request as one pre-serialized buffer straight to its socket (markedly faster than a
- * general-purpose client on loopback). `next` runs per request, so nothing is replayed: each one is
- * built and signed afresh. Refused connections, resets and timeouts settle the request in flight as
- * failed; autocannon then reconnects and goes on, so the run always ends after `total` requests.
+ * Sends `total` requests over `connections` keep-alive connections, one request in flight on each:
+ * every request is written as one string straight to its socket, and only what the log keeps is read
+ * back from the answer. `next` runs per request, so nothing is replayed: each one is built and signed
+ * afresh. A refused connection, a reset, garbage or a timeout settles the request in flight as failed;
+ * the connection is then opened again and the run goes on, so it always ends after `total` requests.
  */
-export async function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise<void> {
-  const autocannon = await loadEngine();
-  const pending = new Set<InFlight<T>>();
-  const fail = (entry: unknown, code: NonNullable<PostResult['error']>['code'], message: string) => {
-    const item = entry as InFlight<T> | undefined;
-    if (!item || !pending.delete(item)) return;
-    options.settle(item.request, {
-      status: null,
-      headers: {},
-      body: Buffer.alloc(0),
-      durationMs: elapsedMs(item.started),
-      error: { code, message },
-    });
-  };
-  const url = `${options.origin}/`;
-  const abandon = (entry: unknown) => {
-    const item = entry as InFlight<T> | undefined;
-    if (!item || !pending.has(item)) return;
-    if (elapsedMs(item.started) >= options.timeoutMs) {
-      fail(item, 'TIMEOUT', `no answer from ${url} within ${options.timeoutMs} ms`);
-    } else fail(item, 'NETWORK', `${url}: the connection closed before an answer`);
-  };
-  const spec: AutocannonOptions['requests'][number] = {
-    method: 'POST',
-    setupRequest: (request, context) => {
-      const built = options.next();
-      const item: InFlight<T> = { request: built, started: process.hrtime.bigint() };
-      pending.add(item);
-      context.item = item;
-      // A copy: autocannon adds its content-length to the headers it is given.
-      return { ...request, path: built.path, headers: { ...built.headers }, body: built.body };
-    },
-    onResponse: (status, body, context, headers) => {
-      const item = context.item as InFlight<T>;
-      if (!pending.delete(item)) return;
-      const lowered: Record<string, string> = {};
-      for (const name in headers) lowered[name.toLowerCase()] = headers[name]!;
-      options.settle(item.request, {
-        status,
-        headers: lowered,
-        body: Buffer.from(body),
-        durationMs: elapsedMs(item.started),
-      });
-    },
-  };
-  await new Promise<void>((resolve, reject) => {
-    const run = autocannon(
-      {
-        url: options.origin,
-        connections: Math.min(options.connections, options.total),
-        amount: options.total,
-        timeout: options.timeoutMs / 1000,
-        // The same request many times over: autocannon deep-copies its per-connection context each
-        // time it comes back to the first request of the list, so a longer list does that rarely.
-        requests: new Array<typeof spec>(REQUEST_LIST_LENGTH).fill(spec),
-        setupClient: (client) => {
-          const inFlight = () => client.requestIterator.context.item;
-          // Emitted before autocannon reconnects: the request in flight is still the one lost.
-          client.on('connError', (error: NodeJS.ErrnoException) => {
-            if (error.code === 'ECONNREFUSED') {
-              fail(inFlight(), 'ECONNREFUSED', `nothing is listening at ${url}`);
-            } else
-              fail(inFlight(), 'NETWORK', `${url}: ${error.message}${error.code ? ` (${error.code})` : ''}`);
-          });
-          // Emitted before the next request is built: one still unanswered was dropped by a timeout
-          // or a closed connection.
-          client.on('request', () => {
-            if (client.reqsMade > 0) abandon(inFlight());
-          });
-        },
-      },
-      (error) => (error ? reject(error) : resolve()),
-    );
-    const stop = () => run.stop();
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop, { once: true });
+export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise<void> {
+  const origin = new URL(options.origin);
+  const host = origin.host;
+  const url = `${origin.origin}/`;
+  const port = Number(origin.port || 80);
+  // A bracketed IPv6 literal connects without its brackets.
+  const hostname = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  let issued = 0;
+  let stopped = false;
+  let finish: () => void;
+  let crash: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    crash = reject;
   });
-  // The last request of a connection that timed out or was closed has had no other chance to settle.
-  for (const item of [...pending]) abandon(item);
+
+  class Connection {
+    socket: Socket | undefined;
+    request: T | undefined;
+    started = 0;
+    failure: Error | undefined;
+    readonly reader = new AnswerReader();
+
+    /** Writes the next request, opening the connection first when there is none. */
+    send(): void {
+      issued++;
+      let request: T;
+      try {
+        request = options.next();
+      } catch (error) {
+        // A request that cannot be built (a bad secret, --strict findings) ends the run with its error.
+        stopped = true;
+        for (const c of connections) {
+          c.request = undefined;
+          c.drop();
+        }
+        // Rejected before `end` resolves: the run fails with the error rather than ending quietly.
+        crash(error);
+        end();
+        return;
+      }
+      const body = request.body;
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      const head = requestHead(request.path, host, request.headers, length);
+      const socket = this.socket ?? this.open();
+      this.request = request;
+      this.started = performance.now();
+      if (typeof body === 'string') socket.write(head + body);
+      else socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    }
+
+    open(): Socket {
+      const socket = connect({
+        host: hostname,
+        port,
+        noDelay: true,
+        // Straight into one buffer every connection shares, as answers are read at once: no
+        // stream machinery and no new buffer per read.
+        onread: {
+          buffer: readBuffer,
+          callback: (length) => {
+            if (this.socket === socket) this.received(readBuffer.subarray(0, length));
+            return true;
+          },
+        },
+      });
+      this.socket = socket;
+      this.failure = undefined;
+      this.reader.reset();
+      socket.on('end', () => {
+        const answer = this.socket === socket ? this.reader.end() : undefined;
+        if (answer) this.answered(answer);
+      });
+      socket.on('error', (error) => (this.failure = error));
+      socket.on('close', () => {
+        if (this.socket !== socket) return;
+        this.socket = undefined;
+        const error = this.failure as NodeJS.ErrnoException | undefined;
+        if (error?.code === 'ECONNREFUSED') this.fail('ECONNREFUSED', `nothing is listening at ${url}`);
+        else if (error)
+          this.fail('NETWORK', `${url}: ${error.message}${error.code ? ` (${error.code})` : ''}`);
+        else this.fail('NETWORK', `${url}: the connection closed before an answer`);
+      });
+      return socket;
+    }
+
+    received(chunk: Buffer): void {
+      let answer: Answer | undefined;
+      try {
+        answer = this.reader.push(chunk);
+      } catch (error) {
+        this.fail('NETWORK', `${url}: ${(error as Error).message}`);
+        return;
+      }
+      if (answer) this.answered(answer);
+    }
+
+    answered(answer: Answer): void {
+      const request = this.request;
+      if (!request) return;
+      this.request = undefined;
+      if (answer.closes) this.drop();
+      const durationMs = performance.now() - this.started;
+      options.settle(request, {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.body,
+        durationMs,
+      });
+      this.next();
+    }
+
+    /** Settles the request in flight as failed and gives the connection up (another is opened). */
+    fail(code: Failure['code'], message: string): void {
+      this.drop();
+      const request = this.request;
+      if (!request) return this.next();
+      this.request = undefined;
+      const durationMs = performance.now() - this.started;
+      options.settle(request, {
+        status: null,
+        headers: NO_HEADERS,
+        body: NO_BYTES,
+        durationMs,
+        error: { code, message },
+      });
+      this.next();
+    }
+
+    drop(): void {
+      const socket = this.socket;
+      this.socket = undefined;
+      socket?.destroy();
+    }
+
+    next(): void {
+      if (stopped || issued >= options.total) {
+        this.drop();
+        if (connections.every((c) => c.request === undefined)) end();
+      } else this.send();
+    }
+  }
+
+  const connections = Array.from(
+    { length: Math.max(1, Math.min(options.connections, options.total)) },
+    () => new Connection(),
+  );
+  // One sweep for every connection's timeout, rather than a timer armed and cleared per request.
+  const sweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const c of connections) {
+        if (c.request && now - c.started >= options.timeoutMs)
+          c.fail('TIMEOUT', `no answer from ${url} within ${options.timeoutMs} ms`);
+      }
+    },
+    Math.max(10, Math.min(100, options.timeoutMs / 10)),
+  );
+  const stop = () => {
+    stopped = true;
+    for (const c of connections) c.fail('NETWORK', `${url}: stopped before an answer`);
+  };
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(sweep);
+    options.signal?.removeEventListener('abort', stop);
+    finish();
+  };
+  if (options.total <= 0) end();
+  else if (options.signal?.aborted) {
+    stopped = true;
+    end();
+  } else {
+    options.signal?.addEventListener('abort', stop, { once: true });
+    for (const c of connections) if (!stopped) c.send();
+  }
+  return done;
 }

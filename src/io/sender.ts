@@ -33,7 +33,8 @@ export function sentRecord(
   meta: { deliveryId: string; at: Date },
 ): DeliveryRecord {
   const { deliveryId } = meta;
-  return {
+  // Field by field in the record's order, without spreads: a load run makes thousands a second.
+  const record: DeliveryRecord = {
     v: 1,
     deliveryId,
     direction: 'sent',
@@ -44,17 +45,31 @@ export function sentRecord(
     eventId: outgoing.eventId,
     scheme: outgoing.scheme,
     attempt: outgoing.attempt ?? 1,
-    ...(outgoing.parentId ? { parentId: outgoing.parentId } : {}),
-    groupId: outgoing.groupId ?? deliveryId,
-    request: { method: 'POST', url: outgoing.url, headers: outgoing.headers, ...recordBody(outgoing.body) },
-    ...(answer.status === null
-      ? {}
-      : { response: { status: answer.status, headers: answer.headers, ...recordBody(answer.body) } }),
-    status: answer.status,
-    ok: isSuccess(answer.status),
-    durationMs: Math.round(answer.durationMs * 1000) / 1000,
-    ...(answer.error ? { error: answer.error } : {}),
+  } as DeliveryRecord;
+  if (outgoing.parentId) record.parentId = outgoing.parentId;
+  record.groupId = outgoing.groupId ?? deliveryId;
+  const sent = recordBody(outgoing.body);
+  record.request = {
+    method: 'POST',
+    url: outgoing.url,
+    headers: outgoing.headers,
+    body: sent.body,
+    bodyEncoding: sent.bodyEncoding,
   };
+  if (answer.status !== null) {
+    const got = recordBody(answer.body);
+    record.response = {
+      status: answer.status,
+      headers: answer.headers,
+      body: got.body,
+      bodyEncoding: got.bodyEncoding,
+    };
+  }
+  record.status = answer.status;
+  record.ok = isSuccess(answer.status);
+  record.durationMs = Math.round(answer.durationMs * 1000) / 1000;
+  if (answer.error) record.error = answer.error;
+  return record;
 }
 
 /** Makes one attempt and describes it as a delivery record; never throws. */

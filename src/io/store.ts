@@ -33,6 +33,8 @@ export interface DeliveryStore {
   readonly shared: boolean;
   /** Resolves once the record is durable (written, or committed). */
   append(record: DeliveryRecord): Promise<void>;
+  /** Appends a burst of records; resolves once all of them are durable. */
+  appendAll?(records: readonly DeliveryRecord[]): Promise<void>;
   /** Gets ready to append now (the file is created 0600), so an unwritable log shows at once. */
   open?(): Promise<void>;
   /** Records matching the filter, newest first, streamed. */
@@ -143,6 +145,10 @@ export class FileStore implements DeliveryStore {
 
   append(record: DeliveryRecord): Promise<void> {
     return this.log.append(record);
+  }
+
+  appendAll(records: readonly DeliveryRecord[]): Promise<void> {
+    return this.log.appendAll(records);
   }
 
   open(): Promise<void> {

@@ -51,6 +51,15 @@ export function logSink(store: DeliveryStore, stream: DeliveryStream, options: L
       if (down && !options.acknowledge) return Promise.resolve(down);
       return store.append(event.record).then(written, fail);
     },
+    acceptAll(events) {
+      const records = events.flatMap((event) => (event.type === 'delivery' ? [event.record] : []));
+      if (records.length === 0) return;
+      if (down && !options.acknowledge) return Promise.resolve(down);
+      const appended = store.appendAll
+        ? store.appendAll(records)
+        : Promise.all(records.map((record) => store.append(record)));
+      return appended.then(written, fail);
+    },
     // Opened before the first delivery: the file is 0600 from the start, and a log that cannot be
     // opened is known before anyone is answered.
     open: async () => {

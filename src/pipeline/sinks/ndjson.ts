@@ -25,5 +25,10 @@ export function ndjsonSink(ctx: Context): Sink {
       const line = jsonLine(event);
       if (line !== undefined) return ctx.stream(line);
     },
+    acceptAll(events) {
+      // A burst as one write: one wait for stdout, not one per line.
+      const lines = events.map(jsonLine).filter((line) => line !== undefined);
+      if (lines.length > 0) return ctx.stream(lines.join('\n'));
+    },
   };
 }

@@ -142,6 +142,14 @@ export function terminalSink(ctx: Context, options: TerminalOptions = {}): Sink 
           return;
       }
     },
+    acceptAll(events) {
+      // A load run's deliveries only move the count: no promise each.
+      if (options.compactTotal !== undefined && events.every((event) => event.type === 'delivery')) {
+        for (const event of events) delivery(event);
+        return;
+      }
+      return Promise.all(events.map((event) => this.accept(event))).then(() => undefined);
+    },
     async close() {
       if (spinnerStarting) await spinnerStarting;
       stopSpinner();
