@@ -13,6 +13,8 @@ export interface Inspection {
   signature: { verdict: Verdict; reason: string };
   /** Why the body cannot be taken, answered with 400. */
   problem?: string;
+  /** The body parsed, when it is JSON: parsed once, its schema checked against this. */
+  payload?: unknown;
 }
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -96,6 +98,7 @@ function inspect(
     ),
     signature,
     problem,
+    payload,
   };
 }
 

@@ -62,9 +62,9 @@ export class DeliveryLog {
 
   constructor(readonly file: string) {}
 
-  append(record: DeliveryRecord): Promise<void> {
+  append(record: DeliveryRecord, line = logLine(record)): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${logLine(record)}\n`, done: resolve, fail: reject });
+      this.queue.push({ line: `${line}\n`, done: resolve, fail: reject });
       this.writing ??= this.drain();
     });
   }

@@ -10,7 +10,7 @@ export const NOT_INSPECTED: Inspection = {
   signature: { verdict: 'unchecked', reason: 'not inspected: the listener failed on the request' },
 };
 
-export type Answer = { status: number; headers: Record<string, string>; body: Buffer } | 'gone';
+export type Answer = { status: number; headers: Record<string, string>; body: Buffer | string } | 'gone';
 
 /** Fills in the answer a record's sender really got, or that it went away before one. */
 export function settle(record: DeliveryRecord, answer: Answer, durationMs: number): void {

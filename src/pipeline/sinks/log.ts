@@ -1,5 +1,6 @@
 import type { DeliveryStore } from '../../io/store.js';
 import type { DeliveryStream, EmitOutcome, Sink } from '../stream.js';
+import { logText } from '../text.js';
 
 export const LOG_HINT = 'set MES_WEBHOOKS_HOME to a writable folder';
 
@@ -49,7 +50,7 @@ export function logSink(store: DeliveryStore, stream: DeliveryStream, options: L
     accept(event) {
       if (event.type !== 'delivery') return;
       if (down && !options.acknowledge) return Promise.resolve(down);
-      return store.append(event.record).then(written, fail);
+      return store.append(event.record, logText(event)).then(written, fail);
     },
     // Opened before the first delivery: the file is 0600 from the start, and a log that cannot be
     // opened is known before anyone is answered.
