@@ -4,6 +4,7 @@ import { deliveryJson, logLine } from '../src/core/delivery-json.js';
 import { jsonLine } from '../src/pipeline/sinks/ndjson.js';
 import type { DeliveryEvent } from '../src/pipeline/stream.js';
 import { deliveryText, logText } from '../src/pipeline/text.js';
+import { History, PREVIEW_CHARS } from '../src/server/history.js';
 import { safeJsonLine } from '../src/ui/sanitize.js';
 
 const base: DeliveryRecord = {
@@ -71,5 +72,34 @@ describe('a delivery serialised once for every sink', () => {
     const event: DeliveryEvent = { type: 'delivery', record: base };
     expect(deliveryText(event)).toBe(deliveryText(event));
     expect(logText(event).startsWith(deliveryText(event).slice(0, -1))).toBe(true);
+  });
+});
+
+describe('the history keeping a delivery as its log line', () => {
+  it('gives back the same record, texts and values once sealed', () => {
+    const history = new History();
+    for (const record of variants.slice(0, 2)) {
+      const id = `${record.deliveryId}-${record.status}`;
+      const kept = { ...record, deliveryId: id, groupId: id };
+      history.add(kept);
+      const before = { record: history.get(id), text: history.textOf(id) };
+      const sealed = new History();
+      sealed.add(kept);
+      sealed.seal(id, logLine(kept));
+      expect(sealed.textOf(id)).toBe(before.text);
+      expect(logLine(sealed.get(id)!)).toBe(logLine(before.record!));
+      expect(sealed.values().map((r) => logLine(r))).toEqual([logLine(kept)]);
+    }
+  });
+
+  it('does not seal a record kept as a preview: its text is not its log line', () => {
+    const history = new History();
+    const large: DeliveryRecord = {
+      ...base,
+      request: { ...base.request, body: 'x'.repeat(PREVIEW_CHARS + 1) },
+    };
+    history.add(large);
+    history.seal(large.deliveryId, logLine(large));
+    expect(JSON.parse(history.textOf(large.deliveryId)!).request.truncated).toBe(true);
   });
 });

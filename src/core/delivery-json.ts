@@ -49,9 +49,8 @@ const LINK: Partial<Record<DeliveryRecord['kind'], 'retryOf' | 'replayOf' | 'for
 };
 
 export function deliveryJson(r: DeliveryRecord): DeliveryJson {
-  const link = r.parentId ? LINK[r.kind] : undefined;
-  const forwardError = asError(r.forward?.error);
-  return {
+  // Built field by field in the documented order, not by spreads: it is made for every delivery.
+  const json: DeliveryJson = {
     v: DELIVERY_JSON_VERSION,
     deliveryId: r.deliveryId,
     direction: r.direction,
@@ -67,23 +66,24 @@ export function deliveryJson(r: DeliveryRecord): DeliveryJson {
     durationMs: r.durationMs,
     at: r.at,
     groupId: r.groupId,
-    ...(r.signature ? { signature: r.signature } : {}),
-    ...(r.schema ? { schema: r.schema } : {}),
-    ...(r.error ? { error: asError(r.error) } : {}),
-    ...(link ? { [link]: r.parentId } : {}),
-    ...(r.forward
-      ? {
-          forward: {
-            deliveryId: r.forward.deliveryId,
-            url: r.forward.url,
-            status: r.forward.status,
-            durationMs: r.forward.durationMs,
-            ...(forwardError ? { error: forwardError } : {}),
-          },
-        }
-      : {}),
-    ...(r.simulated ? { simulated: r.simulated } : {}),
   };
+  if (r.signature) json.signature = r.signature;
+  if (r.schema) json.schema = r.schema;
+  if (r.error) json.error = asError(r.error);
+  const link = r.parentId ? LINK[r.kind] : undefined;
+  if (link) json[link] = r.parentId;
+  if (r.forward) {
+    const forwardError = asError(r.forward.error);
+    json.forward = {
+      deliveryId: r.forward.deliveryId,
+      url: r.forward.url,
+      status: r.forward.status,
+      durationMs: r.forward.durationMs,
+      ...(forwardError ? { error: forwardError } : {}),
+    };
+  }
+  if (r.simulated) json.simulated = r.simulated;
+  return json;
 }
 
 /**

@@ -11,7 +11,8 @@ import { inspectDelivery, receivedRecord, type Inspection } from '../core/inspec
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
-import { DeliveryStream, type DeliveryRole } from '../pipeline/stream.js';
+import { DeliveryStream, type DeliveryEvent, type DeliveryRole } from '../pipeline/stream.js';
+import { madeLogText } from '../pipeline/text.js';
 import { readBody } from './body.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
@@ -301,14 +302,18 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     // Acknowledge after logging: the record of what goes out is written before it goes out.
     settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
     this.history.add(record);
-    const outcome = await this.stream.emit(
-      this.role ? { type: 'delivery', record, role: this.role } : { type: 'delivery', record },
-    );
+    const event: DeliveryEvent = this.role
+      ? { type: 'delivery', record, role: this.role }
+      : { type: 'delivery', record };
+    const outcome = await this.stream.emit(event);
     if (durable && outcome.unwritten && !broken) {
       // The write failed just now: the sinks saw the planned answer, the sender gets 503.
       this.refuse(record, json, outcome.unwritten);
       settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
       this.history.add(record);
+    } else {
+      const line = madeLogText(event);
+      if (line !== undefined) this.history.seal(deliveryId, line);
     }
     if (record.status !== null && !gone(res))
       res.writeHead(reply.status, record.response!.headers).end(reply.body);
