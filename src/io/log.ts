@@ -49,6 +49,23 @@ async function endsWithNewline(handle: FileHandle): Promise<boolean> {
   return last[0] === 0x0a;
 }
 
+interface Batch {
+  lines: string[];
+  bytes: number;
+  written: Promise<void>;
+  done: () => void;
+  fail: (error: unknown) => void;
+}
+
+function newBatch(): Batch {
+  const batch = { lines: [], bytes: 0 } as unknown as Batch;
+  batch.written = new Promise<void>((resolve, reject) => {
+    batch.done = resolve;
+    batch.fail = reject;
+  });
+  return batch;
+}
+
 /**
  * Appends delivery records, one JSON line each. Lines queued while a write is under way go out
  * together in one write; every write ends in a newline, so a crash can tear at most the last line,
@@ -56,17 +73,23 @@ async function endsWithNewline(handle: FileHandle): Promise<boolean> {
  */
 export class DeliveryLog {
   private handle: Promise<FileHandle> | undefined;
-  private queue: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
+  /** Lines waiting, in batches of at most MAX_BATCH_BYTES; each batch settles once, for all its lines. */
+  private queue: Batch[] = [];
   private writing: Promise<void> | undefined;
   private needsLeadingNewline = false;
 
   constructor(readonly file: string) {}
 
   append(record: DeliveryRecord, line = logLine(record)): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${line}\n`, done: resolve, fail: reject });
-      this.writing ??= this.drain();
-    });
+    let batch = this.queue.at(-1);
+    if (!batch || batch.bytes + line.length + 1 > MAX_BATCH_BYTES) {
+      batch = newBatch();
+      this.queue.push(batch);
+    }
+    batch.lines.push(line);
+    batch.bytes += line.length + 1;
+    this.writing ??= this.drain();
+    return batch.written;
   }
 
   /** Opens the file now (tightening it to 0600 at once), rather than at the first write. */
@@ -93,19 +116,11 @@ export class DeliveryLog {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) {
-        const batch: typeof this.queue = [];
-        let bytes = 0;
-        while (
-          this.queue.length > 0 &&
-          (batch.length === 0 || bytes + this.queue[0]!.line.length <= MAX_BATCH_BYTES)
-        ) {
-          const item = this.queue.shift()!;
-          bytes += item.line.length;
-          batch.push(item);
-        }
+        // Taken off the queue first: lines appended meanwhile go in the next batch.
+        const batch = this.queue.shift()!;
         try {
           const handle = await this.open().then(() => this.handle!);
-          let text = batch.map((b) => b.line).join('');
+          let text = `${batch.lines.join('\n')}\n`;
           if (this.needsLeadingNewline) {
             text = `\n${text}`;
             this.needsLeadingNewline = false;
@@ -117,10 +132,10 @@ export class DeliveryLog {
           while (offset < buffer.length) {
             offset += writeSync(handle.fd, buffer, offset, buffer.length - offset);
           }
-          for (const item of batch) item.done();
+          batch.done();
         } catch (error) {
           // A log that could not be opened is tried again at the next write: the folder may be fixed.
-          for (const item of batch) item.fail(error);
+          batch.fail(error);
         }
       }
     } finally {

@@ -43,7 +43,8 @@ interface Entry {
 /** About the characters a kept record holds: what can be large in it, plus a fixed allowance. */
 function estimate(record: DeliveryRecord): number {
   let size = 512 + record.request.url.length + record.request.body.length;
-  for (const [name, value] of Object.entries(record.request.headers)) size += name.length + value.length;
+  const headers = record.request.headers;
+  for (const name in headers) size += name.length + headers[name]!.length;
   if (record.response) size += record.response.body.length + 256;
   return size;
 }
@@ -109,6 +110,10 @@ export class History {
       this.bytes += entry.text.length;
     }
     return entry.text;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
   }
 
   get(id: string): DeliveryRecord | undefined {
