@@ -125,12 +125,14 @@ export class DeliveryLog {
             text = `\n${text}`;
             this.needsLeadingNewline = false;
           }
-          const buffer = Buffer.from(text);
-          let offset = 0;
           // A synchronous write of the whole batch: a few microseconds into the page cache, where a
-          // trip through the thread pool per batch would hold every waiting answer for longer.
-          while (offset < buffer.length) {
-            offset += writeSync(handle.fd, buffer, offset, buffer.length - offset);
+          // trip through the thread pool per batch would hold every waiting answer for longer. The
+          // string goes out as it is; a short write (rare on a file) is finished from its bytes.
+          let offset = writeSync(handle.fd, text);
+          const size = Buffer.byteLength(text);
+          if (offset < size) {
+            const buffer = Buffer.from(text);
+            while (offset < size) offset += writeSync(handle.fd, buffer, offset, size - offset);
           }
           batch.done();
         } catch (error) {
