@@ -18,7 +18,7 @@ import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
 import { answerClientError, faultMessage, guarded } from './guard.js';
 import { History, isTruncated } from './history.js';
-import { NOT_INSPECTED, settle, type Answer } from './received.js';
+import { answerOf, gone, JSON_TYPE, NOT_INSPECTED, settle, type Reply } from './received.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 import { targetPath } from './target.js';
@@ -340,29 +340,6 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     json(503, { error: `not stored: ${reason}` });
     record.error = { code: 'LOG_UNWRITABLE', message: reason };
   }
-}
-
-const JSON_TYPE = 'application/json';
-
-/** What the listener will answer: a string body goes out with its head in one write. */
-interface Reply {
-  status: number;
-  /** No content-type when a forwarded app's answer had none. */
-  type: string | undefined;
-  body: string | Buffer;
-}
-
-const gone = (res: ServerResponse) => res.destroyed || res.socket === null || !res.socket.writable;
-
-/** The answer a delivery is about to get, with its exact headers, or 'gone' when no one is there to get it. */
-function answerOf(res: ServerResponse, reply: Reply): Answer {
-  if (gone(res)) return 'gone';
-  const length = String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
-  const headers: Record<string, string> =
-    reply.type === undefined
-      ? { 'content-length': length }
-      : { 'content-type': reply.type, 'content-length': length };
-  return { status: reply.status, headers, body: reply.body };
 }
 
 export function createListener(options: ListenerOptions): Listener {
