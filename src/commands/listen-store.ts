@@ -15,7 +15,7 @@ export async function relayOthers(
 ): Promise<void> {
   try {
     for await (const record of await store.follow(signal)) {
-      if (listener.history.get(record.deliveryId)) continue;
+      if (listener.history.has(record.deliveryId)) continue;
       if (record.direction === 'received' && record.kind === 'receive')
         listener.feed.broadcast({ type: 'delivery', delivery: logRecord(record) });
     }

@@ -13,6 +13,10 @@ export interface Inspection {
   signature: { verdict: Verdict; reason: string };
   /** Why the body cannot be taken, answered with 400. */
   problem?: string;
+  /** The body parsed, when it is JSON: parsed once, its schema checked against this. */
+  payload?: unknown;
+  /** The body as text, when it is JSON: decoded once, kept in the record as it is. */
+  text?: string;
 }
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -20,15 +24,16 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 function bodyProblem(
   contentType: string | undefined,
   bytes: Buffer,
-): { problem?: string; payload?: unknown } {
+): { problem?: string; payload?: unknown; text?: string } {
   if (bytes.length === 0) return { problem: 'the body is empty' };
   if (contentType === undefined)
     return { problem: 'no content-type header; webhooks are sent as application/json' };
   if (!JSON_TYPE.test(contentType))
     return { problem: `content-type is ${contentType}, not application/json` };
   if (!isUtf8(bytes)) return { problem: 'the body is not valid UTF-8' };
+  const text = bytes.toString('utf8');
   try {
-    return { payload: JSON.parse(bytes.toString('utf8')) };
+    return { payload: JSON.parse(text), text };
   } catch {
     return { problem: 'the body is not valid JSON' };
   }
@@ -68,7 +73,7 @@ function inspect(
   nowSec: number,
   registry: Registry,
 ): Inspection {
-  const { problem, payload } = bodyProblem(headers['content-type'], bytes);
+  const { problem, payload, text } = bodyProblem(headers['content-type'], bytes);
   const scheme = registry.detectScheme(headers);
   const provider =
     registry.detectProvider(payload, scheme?.id) ?? (scheme ? registry.provider(scheme.id) : undefined);
@@ -96,6 +101,8 @@ function inspect(
     ),
     signature,
     problem,
+    payload,
+    text,
   };
 }
 
@@ -122,7 +129,7 @@ export function receivedRecord(
       method: request.method,
       url: request.url,
       headers: request.headers,
-      ...recordBody(request.bytes),
+      ...(seen.text === undefined ? recordBody(request.bytes) : { body: seen.text, bodyEncoding: 'utf8' }),
     },
     status: null,
     ok: false,

@@ -49,6 +49,23 @@ async function endsWithNewline(handle: FileHandle): Promise<boolean> {
   return last[0] === 0x0a;
 }
 
+interface Batch {
+  lines: string[];
+  bytes: number;
+  written: Promise<void>;
+  done: () => void;
+  fail: (error: unknown) => void;
+}
+
+function newBatch(): Batch {
+  const batch = { lines: [], bytes: 0 } as unknown as Batch;
+  batch.written = new Promise<void>((resolve, reject) => {
+    batch.done = resolve;
+    batch.fail = reject;
+  });
+  return batch;
+}
+
 /**
  * Appends delivery records, one JSON line each. Lines queued while a write is under way go out
  * together in one write; every write ends in a newline, so a crash can tear at most the last line,
@@ -56,27 +73,30 @@ async function endsWithNewline(handle: FileHandle): Promise<boolean> {
  */
 export class DeliveryLog {
   private handle: Promise<FileHandle> | undefined;
-  private queue: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
+  /** Lines waiting, in batches of at most MAX_BATCH_BYTES; each batch settles once, for all its lines. */
+  private queue: Batch[] = [];
   private writing: Promise<void> | undefined;
   private needsLeadingNewline = false;
 
   constructor(readonly file: string) {}
 
-  append(record: DeliveryRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${logLine(record)}\n`, done: resolve, fail: reject });
-      this.writing ??= this.drain();
-    });
+  append(record: DeliveryRecord, line = logLine(record)): Promise<void> {
+    let batch = this.queue.at(-1);
+    if (!batch || batch.bytes + line.length + 1 > MAX_BATCH_BYTES) {
+      batch = newBatch();
+      this.queue.push(batch);
+    }
+    batch.lines.push(line);
+    batch.bytes += line.length + 1;
+    this.writing ??= this.drain();
+    return batch.written;
   }
 
-  /** Several records as one entry of the queue: one promise for the burst, written together. */
+  /** A burst of records, queued like single ones: settles once every batch they went into is written. */
   appendAll(records: readonly DeliveryRecord[]): Promise<void> {
-    let lines = '';
-    for (const record of records) lines += `${logLine(record)}\n`;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ line: lines, done: resolve, fail: reject });
-      this.writing ??= this.drain();
-    });
+    const batches = new Set<Promise<void>>();
+    for (const record of records) batches.add(this.append(record));
+    return batches.size === 1 ? [...batches][0]! : Promise.all(batches).then(() => undefined);
   }
 
   /** Opens the file now (tightening it to 0600 at once), rather than at the first write. */
@@ -103,38 +123,28 @@ export class DeliveryLog {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) {
-        const batch: typeof this.queue = [];
-        let bytes = 0;
-        while (
-          this.queue.length > 0 &&
-          (batch.length === 0 || bytes + this.queue[0]!.line.length <= MAX_BATCH_BYTES)
-        ) {
-          const item = this.queue.shift()!;
-          bytes += item.line.length;
-          batch.push(item);
-        }
+        // Taken off the queue first: lines appended meanwhile go in the next batch.
+        const batch = this.queue.shift()!;
         try {
           const handle = await this.open().then(() => this.handle!);
-          let text = batch.map((b) => b.line).join('');
+          let text = `${batch.lines.join('\n')}\n`;
           if (this.needsLeadingNewline) {
             text = `\n${text}`;
             this.needsLeadingNewline = false;
           }
           // A synchronous write of the whole batch: a few microseconds into the page cache, where a
           // trip through the thread pool per batch would hold every waiting answer for longer. The
-          // text goes as it is (encoded on the way, cheaper than a Buffer first); a short write
-          // goes on from where it stopped.
+          // string goes out as it is; a short write (rare on a file) is finished from its bytes.
           let offset = writeSync(handle.fd, text);
-          if (offset < Buffer.byteLength(text)) {
+          const size = Buffer.byteLength(text);
+          if (offset < size) {
             const buffer = Buffer.from(text);
-            while (offset < buffer.length) {
-              offset += writeSync(handle.fd, buffer, offset, buffer.length - offset);
-            }
+            while (offset < size) offset += writeSync(handle.fd, buffer, offset, size - offset);
           }
-          for (const item of batch) item.done();
+          batch.done();
         } catch (error) {
           // A log that could not be opened is tried again at the next write: the folder may be fixed.
-          for (const item of batch) item.fail(error);
+          batch.fail(error);
         }
       }
     } finally {

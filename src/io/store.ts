@@ -31,8 +31,11 @@ export interface DeliveryStore {
   readonly where: string;
   /** Several processes write it and see each other's records (a database). */
   readonly shared: boolean;
-  /** Resolves once the record is durable (written, or committed). */
-  append(record: DeliveryRecord): Promise<void>;
+  /**
+   * Resolves once the record is durable (written, or committed). `line` is its log line when the
+   * caller already has it (`logLine(record)`, made once for every sink).
+   */
+  append(record: DeliveryRecord, line?: string): Promise<void>;
   /** Appends a burst of records; resolves once all of them are durable. */
   appendAll?(records: readonly DeliveryRecord[]): Promise<void>;
   /** Gets ready to append now (the file is created 0600), so an unwritable log shows at once. */
@@ -143,8 +146,8 @@ export class FileStore implements DeliveryStore {
     this.log = new DeliveryLog(where);
   }
 
-  append(record: DeliveryRecord): Promise<void> {
-    return this.log.append(record);
+  append(record: DeliveryRecord, line?: string): Promise<void> {
+    return this.log.append(record, line);
   }
 
   appendAll(records: readonly DeliveryRecord[]): Promise<void> {

@@ -39,6 +39,16 @@ export function schemaVerdict(
   } catch {
     return { verdict: 'unknown', reason: 'the body is not JSON' };
   }
+  return payloadVerdict(provider, event, payload, own);
+}
+
+/** The schema verdict of a body already parsed (the listener parses each body once). Never throws. */
+export function payloadVerdict(
+  provider: string,
+  event: string,
+  payload: unknown,
+  own?: Readonly<Record<string, object>>,
+): SchemaVerdict {
   const result = validateEvent(provider, event, payload, own);
   if (!result) return { verdict: 'unknown', reason: `no schema for ${provider}:${event}` };
   // A hostile body can break every field: the record keeps the first ones and says how many there were.

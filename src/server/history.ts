@@ -6,6 +6,8 @@ export const HISTORY_COUNT = 500;
 export const HISTORY_BYTES = 8 * 1024 * 1024;
 /** Bodies longer than this are kept as their start plus their size; the whole body is in the log. */
 export const PREVIEW_CHARS = 16 * 1024;
+/** What a record kept as its text is counted beyond the text's characters. */
+const SEALED_ALLOWANCE = 64;
 
 /** A body as the feed and inspector keep it: cut to a preview when large. */
 export type KeptBody = RecordedBody & { truncated?: true; bytes?: number };
@@ -28,9 +30,12 @@ export function isTruncated(record: DeliveryRecord): boolean {
 }
 
 interface Entry {
-  record: DeliveryRecord;
+  /** The record as kept; gone once it is sealed to its text. */
+  record?: DeliveryRecord;
   /** The record's JSON (the log's shape), made once, when a feed client first needs it. */
   text?: string;
+  /** Kept whole, not as a preview: its text is its log line. */
+  whole: boolean;
   /** What it holds in memory, in characters: its bodies and headers, then its JSON once made. */
   size: number;
 }
@@ -38,7 +43,8 @@ interface Entry {
 /** About the characters a kept record holds: what can be large in it, plus a fixed allowance. */
 function estimate(record: DeliveryRecord): number {
   let size = 512 + record.request.url.length + record.request.body.length;
-  for (const [name, value] of Object.entries(record.request.headers)) size += name.length + value.length;
+  const headers = record.request.headers;
+  for (const name in headers) size += name.length + headers[name]!.length;
   if (record.response) size += record.response.body.length + 256;
   return size;
 }
@@ -64,7 +70,7 @@ export class History {
       this.bytes -= before.size;
       this.entries.delete(kept.deliveryId);
     }
-    const entry: Entry = { record: kept, size: estimate(kept) };
+    const entry: Entry = { record: kept, whole: kept === record, size: estimate(kept) };
     this.entries.set(kept.deliveryId, entry);
     this.bytes += entry.size;
     this.trim();
@@ -78,17 +84,41 @@ export class History {
     }
   }
 
+  /**
+   * Keeps a record kept whole as its log line, already made for the log, instead of as objects: the
+   * last 500 deliveries then outlive the young generation as one string each, not as a graph of
+   * objects the collector copies. Read back (parsed) only when the inspector or a resend asks.
+   */
+  seal(id: string, line: string): void {
+    const entry = this.entries.get(id);
+    if (!entry?.whole || entry.text !== undefined) return;
+    entry.record = undefined;
+    entry.text = line;
+    this.bytes += line.length + SEALED_ALLOWANCE - entry.size;
+    entry.size = line.length + SEALED_ALLOWANCE;
+    this.trim();
+  }
+
+  private recordOf(entry: Entry): DeliveryRecord {
+    return entry.record ?? (JSON.parse(entry.text!) as DeliveryRecord);
+  }
+
   private textOfEntry(entry: Entry): string {
     if (entry.text === undefined) {
-      entry.text = JSON.stringify(logRecord(entry.record));
+      entry.text = JSON.stringify(logRecord(entry.record!));
       entry.size += entry.text.length;
       this.bytes += entry.text.length;
     }
     return entry.text;
   }
 
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   get(id: string): DeliveryRecord | undefined {
-    return this.entries.get(id)?.record;
+    const entry = this.entries.get(id);
+    return entry && this.recordOf(entry);
   }
 
   /** A kept record's JSON, for the feed. */
@@ -109,7 +139,7 @@ export class History {
   }
 
   values(): DeliveryRecord[] {
-    return [...this.entries.values()].map((e) => e.record);
+    return [...this.entries.values()].map((e) => this.recordOf(e));
   }
 
   /** Each kept record's JSON, oldest first: the newest ones whose JSON fits the byte cap. */

@@ -7,21 +7,22 @@ import { createFlakyPolicy, seededRandom, type FlakyOptions } from '../core/flak
 import { normalizeHeaders } from '../core/headers.js';
 import { unixSeconds } from '../core/providers/types.js';
 import type { Registry } from '../core/registry.js';
-import { inspectDelivery, receivedRecord } from '../core/inspect.js';
+import { inspectDelivery, receivedRecord, type Inspection } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
 import { newDeliveryId, type Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
-import { DeliveryStream, type DeliveryRole } from '../pipeline/stream.js';
+import { DeliveryStream, type DeliveryEvent, type DeliveryRole } from '../pipeline/stream.js';
+import { madeLogText } from '../pipeline/text.js';
 import { readBody } from './body.js';
 import { Feed } from './feed.js';
 import { forwardDelivery } from './forward.js';
 import { answerClientError, faultMessage, guarded } from './guard.js';
 import { History, isTruncated } from './history.js';
-import { NOT_INSPECTED, settle, type Answer } from './received.js';
+import { answerOf, gone, JSON_TYPE, NOT_INSPECTED, settle, type Reply } from './received.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 import { targetPath } from './target.js';
-import { schemaVerdict } from '../schema/verdict.js';
+import { payloadVerdict, schemaVerdict, type SchemaVerdict } from '../schema/verdict.js';
 
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
 
@@ -238,36 +239,29 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     arrived: Date,
     started: number,
   ) {
+    const { options } = this;
     const headers = normalizeHeaders(req.headers);
-    const seen = inspectDelivery(
-      headers,
-      bytes,
-      this.options.secret,
-      unixSeconds(arrived),
-      this.options.registry,
-    );
-    const deliveryId = newDeliveryId(this.options.runtime);
+    const seen = inspectDelivery(headers, bytes, options.secret, unixSeconds(arrived), options.registry);
+    const deliveryId = newDeliveryId(options.runtime);
     const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers, bytes };
     const record = receivedRecord(deliveryId, arrived, request, seen);
-    if (!seen.problem && this.options.schemaCheck !== false)
-      record.schema = schemaVerdict(record.provider, record.event, bytes, seen.provider?.schemas);
+    if (!seen.problem && options.schemaCheck !== false) record.schema = this.verdictOf(record, seen, bytes);
 
-    let status = 200;
-    let answerHeaders: Record<string, string> = { 'content-type': 'application/json' };
-    let answer: Buffer = Buffer.from(JSON.stringify({ ok: true, deliveryId }));
+    // The answer as a string: written with its head in one write to the socket.
+    const reply: Reply = { status: 200, type: JSON_TYPE, body: JSON.stringify({ ok: true, deliveryId }) };
     const json = (code: number, body: Record<string, unknown>) => {
-      status = code;
-      answerHeaders = { 'content-type': 'application/json' };
-      answer = Buffer.from(JSON.stringify({ ok: code < 300, deliveryId, ...body }));
+      reply.status = code;
+      reply.type = JSON_TYPE;
+      reply.body = JSON.stringify({ ok: code < 300, deliveryId, ...body });
     };
     // Katana's events carry no id; its retries resend the same bytes, so the body stands in for one.
     const decision = seen.problem
       ? { status: undefined }
       : this.decide(seen.eventId ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
     if (seen.problem) json(400, { error: seen.problem });
-    else if (this.options.strict && seen.signature.verdict !== 'valid') {
+    else if (options.strict && seen.signature.verdict !== 'valid') {
       json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
-    } else if (this.options.strictSchema && record.schema?.verdict === 'invalid') {
+    } else if (options.strictSchema && record.schema?.verdict === 'invalid') {
       json(422, {
         error: `the body does not match the ${record.event} schema`,
         problems: record.schema.problems,
@@ -278,8 +272,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
         decision.status,
         decision.status >= 300 ? { error: `simulated by mes-webhooks (${decision.simulated})` } : {},
       );
-    } else if (this.options.forwardTo) {
-      const leg = await forwardDelivery(record, this.options.forwardTo, this.forwardOptions());
+    } else if (options.forwardTo) {
+      const leg = await forwardDelivery(record, options.forwardTo, this.forwardOptions());
       record.forward = {
         deliveryId: leg.deliveryId,
         url: leg.request.url,
@@ -291,45 +285,49 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       await this.stream.emit({ type: 'delivery', record: leg, role: 'leg' }).catch(() => undefined);
       this.emit('record', leg);
       if (leg.response) {
-        status = leg.response.status;
-        answer = bodyBytes(leg.response);
-        answerHeaders = leg.response.headers['content-type']
-          ? { 'content-type': leg.response.headers['content-type'] }
-          : {};
+        reply.status = leg.response.status;
+        reply.body = bodyBytes(leg.response);
+        reply.type = leg.response.headers['content-type'];
       } else {
-        json(502, { error: `the app at ${this.options.forwardTo} did not answer: ${leg.error?.message}` });
+        json(502, { error: `the app at ${options.forwardTo} did not answer: ${leg.error?.message}` });
       }
     }
-    if (this.options.delayMs) await this.options.runtime.sleep(this.options.delayMs);
+    if (options.delayMs) await options.runtime.sleep(options.delayMs);
 
     // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
     // Not for the in-process receiver of send: its sender's run only warns about the log.
-    const durable = !this.options.echo;
+    const durable = !options.echo;
     const broken = durable ? this.stream.failure() : undefined;
     if (broken) this.refuse(record, json, broken);
     // Acknowledge after logging: the record of what goes out is written before it goes out.
-    const gone = () => res.destroyed || res.socket === null || !res.socket.writable;
-    const outgoing = (): Answer =>
-      gone()
-        ? 'gone'
-        : { status, headers: { ...answerHeaders, 'content-length': String(answer.length) }, body: answer };
-    settle(record, outgoing(), this.options.runtime.monotonicMs() - started);
+    settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
     this.history.add(record);
-    const outcome = await this.stream.emit({
-      type: 'delivery',
-      record,
-      ...(this.role ? { role: this.role } : {}),
-    });
+    const event: DeliveryEvent = this.role
+      ? { type: 'delivery', record, role: this.role }
+      : { type: 'delivery', record };
+    const outcome = await this.stream.emit(event);
     if (durable && outcome.unwritten && !broken) {
       // The write failed just now: the sinks saw the planned answer, the sender gets 503.
       this.refuse(record, json, outcome.unwritten);
-      settle(record, outgoing(), this.options.runtime.monotonicMs() - started);
+      settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
       this.history.add(record);
+    } else {
+      const line = madeLogText(event);
+      if (line !== undefined) this.history.seal(deliveryId, line);
     }
-    if (record.status !== null && !gone()) res.writeHead(status, record.response!.headers).end(answer);
+    if (record.status !== null && !gone(res))
+      res.writeHead(reply.status, record.response!.headers).end(reply.body);
     else res.destroy();
     this.emit('record', record);
     this.emit('delivery', record);
+  }
+
+  /** The schema verdict, from the body inspection already parsed. */
+  private verdictOf(record: DeliveryRecord, seen: Inspection, bytes: Buffer): SchemaVerdict {
+    const own = seen.provider?.schemas;
+    return record.provider !== null && record.event !== null
+      ? payloadVerdict(record.provider, record.event, seen.payload, own)
+      : schemaVerdict(record.provider, record.event, bytes, own);
   }
 
   /** A delivery the log could not keep: not acknowledged. */

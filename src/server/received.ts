@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { recordBody, type DeliveryRecord } from '../core/delivery.js';
 import type { Inspection } from '../core/inspect.js';
 
@@ -10,7 +11,7 @@ export const NOT_INSPECTED: Inspection = {
   signature: { verdict: 'unchecked', reason: 'not inspected: the listener failed on the request' },
 };
 
-export type Answer = { status: number; headers: Record<string, string>; body: Buffer } | 'gone';
+export type Answer = { status: number; headers: Record<string, string>; body: Buffer | string } | 'gone';
 
 /** Fills in the answer a record's sender really got, or that it went away before one. */
 export function settle(record: DeliveryRecord, answer: Answer, durationMs: number): void {
@@ -25,4 +26,27 @@ export function settle(record: DeliveryRecord, answer: Answer, durationMs: numbe
   record.response = { status: answer.status, headers: answer.headers, ...recordBody(answer.body) };
   record.status = answer.status;
   record.ok = answer.status >= 200 && answer.status < 300;
+}
+
+export const JSON_TYPE = 'application/json';
+
+/** What the listener will answer: a string body goes out with its head in one write. */
+export interface Reply {
+  status: number;
+  /** No content-type when a forwarded app's answer had none. */
+  type: string | undefined;
+  body: string | Buffer;
+}
+
+export const gone = (res: ServerResponse) => res.destroyed || res.socket === null || !res.socket.writable;
+
+/** The answer a delivery is about to get, with its exact headers, or 'gone' when no one is there to get it. */
+export function answerOf(res: ServerResponse, reply: Reply): Answer {
+  if (gone(res)) return 'gone';
+  const length = String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
+  const headers: Record<string, string> =
+    reply.type === undefined
+      ? { 'content-length': length }
+      : { 'content-type': reply.type, 'content-length': length };
+  return { status: reply.status, headers, body: reply.body };
 }

@@ -32,7 +32,12 @@ export function safeBlock(text: string, max = 64 * 1024): string {
 
 /** A JSON line for a terminal: JSON leaves DEL, C1 and the line separators raw, so they become \u escapes. */
 export function safeJsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
+  return safeJsonText(JSON.stringify(value));
+}
+
+/** `safeJsonLine` for a value already in JSON. */
+export function safeJsonText(json: string): string {
+  return json.replace(
     /[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

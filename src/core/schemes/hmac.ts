@@ -13,7 +13,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Decodes a hex SHA-256 digest, allowing a `sha256=` prefix; undefined when it is not one. */
 export function decodeHexDigest(value: string): Buffer | undefined {
-  const hex = value.trim().replace(/^sha256=/i, '');
+  // A value of 64 characters can only be the bare digest: no trimming or prefix to take off.
+  const hex = value.length === 64 ? value : value.trim().replace(/^sha256=/i, '');
   return HEX_SHA256.test(hex) ? Buffer.from(hex, 'hex') : undefined;
 }
 

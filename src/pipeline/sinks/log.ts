@@ -1,5 +1,6 @@
 import type { DeliveryStore } from '../../io/store.js';
 import type { DeliveryStream, EmitOutcome, Sink } from '../stream.js';
+import { logText } from '../text.js';
 
 export const LOG_HINT = 'set MES_WEBHOOKS_HOME to a writable folder';
 
@@ -45,11 +46,19 @@ export function logSink(store: DeliveryStore, stream: DeliveryStream, options: L
     warn(`the delivery log ${store.where} can be written again; deliveries are acknowledged`, false);
     return undefined;
   };
+  let appended: Promise<void> | undefined;
+  let outcome: Promise<EmitOutcome | undefined> | undefined;
   return {
     accept(event) {
       if (event.type !== 'delivery') return;
       if (down && !options.acknowledge) return Promise.resolve(down);
-      return store.append(event.record).then(written, fail);
+      const pending = store.append(event.record, logText(event));
+      // The file log settles a whole batch at once: one outcome for all of its records.
+      if (pending !== appended) {
+        appended = pending;
+        outcome = pending.then(written, fail);
+      }
+      return outcome;
     },
     acceptAll(events) {
       const records = events.flatMap((event) => (event.type === 'delivery' ? [event.record] : []));
