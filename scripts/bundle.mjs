@@ -126,18 +126,24 @@ const env = {
   CI: 'true',
   NO_COLOR: '1',
 };
-for (const args of [
-  ['--help'],
-  ['events', '--json'],
-  ['payload', 'work_order.created'],
-  ['send', 'work_order.created'],
-  ['send', '--help'],
+for (const [args, runsUntilStopped] of [
+  [['--help']],
+  [['events', '--json']],
+  [['payload', 'work_order.created']],
+  [['send', 'work_order.created']],
+  [['send', '--help']],
+  [['retry', 'work_order.created', '--dry-run']],
+  [['logs']],
+  // A listener runs until Ctrl-C: stopped with SIGINT after a moment, it exits 0 and saves its cache.
+  [['listen', '--port', '0'], true],
 ]) {
   const run = spawnSync(process.execPath, [path.resolve('bin/mes-webhooks.js'), ...args], {
     env,
     cwd: home,
     encoding: 'utf8',
     input: '',
+    // (Its output ignored: spawnSync closes the pipes once the time is up, before the summary.)
+    ...(runsUntilStopped ? { timeout: 1500, killSignal: 'SIGINT', stdio: 'ignore' } : {}),
   });
   // The cache only saves time: a run that fails leaves its chunks to compile from source, and says so.
   if (run.status !== 0)
