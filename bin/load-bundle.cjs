@@ -51,8 +51,6 @@ function load(name) {
   const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData: caches.get(name) });
   scripts.push([name, script]);
-  const outside = createRequire(file);
-  const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(id));
   script
     .runInThisContext()
     .call(
@@ -62,11 +60,16 @@ function load(name) {
       module,
       file,
       BUNDLE,
-      pathToFileURL(file).href,
+      BUNDLE_URL + name,
       importOutside,
     );
   return module.exports;
 }
+
+// Every chunk is in one folder: one require for Node's modules and packages serves them all.
+const outside = createRequire(path.join(BUNDLE, 'cli.js'));
+const BUNDLE_URL = pathToFileURL(BUNDLE + path.sep).href;
+const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(id));
 
 if (mode === 'write') {
   process.on('exit', () => {
