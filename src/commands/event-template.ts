@@ -39,7 +39,11 @@ export interface EventTemplate {
   eventId: SlottedText | undefined;
 }
 
-const hexOf = (uuid: string) => uuid.replace(/-/g, '');
+/** A uuid's 32 hex digits, without its dashes. */
+const hexOf = (uuid: string) =>
+  uuid.length === 36
+    ? uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24)
+    : uuid.replace(/-/g, '');
 /** Shorter runs of a uuid's hex are not looked for: they could be anything. */
 const MIN_HEX = 8;
 
