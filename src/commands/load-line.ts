@@ -1,5 +1,5 @@
 import type { DeliveryRecord } from '../core/delivery.js';
-import { DELIVERY_JSON_VERSION, PRESET_LINE } from '../core/delivery-json.js';
+import { DELIVERY_JSON_VERSION, PRESET_LINE, type PresetLine } from '../core/delivery-json.js';
 
 const J = JSON.stringify;
 
@@ -55,9 +55,10 @@ export function sentLine(r: DeliveryRecord, bodyJson: string): string | undefine
     return undefined;
   if (r.provider === undefined || r.event === undefined || r.eventId === undefined || r.scheme === undefined)
     return undefined;
+  // A status (a number or null) and ok (a boolean) read the same as text and as JSON.
   let line =
     `{"v":${DELIVERY_JSON_VERSION},"deliveryId":${J(r.deliveryId)}${sender.of(r.direction, r.kind, r.provider, r.event)}` +
-    `${J(r.eventId)}${target.of(r.scheme, request.url, undefined, undefined)}${J(r.status)},"ok":${J(r.ok)},"attempt":${J(r.attempt)}` +
+    `${J(r.eventId)}${target.of(r.scheme, request.url, undefined, undefined)}${r.status},"ok":${r.ok},"attempt":${J(r.attempt)}` +
     `,"durationMs":${J(r.durationMs)},"at":${J(r.at)},"groupId":${J(r.groupId)}`;
   if (r.error) line += `,"error":${J(r.error)}`;
   line += `${method.of(request.method, request.url, undefined, undefined)}${J(request.headers)},"body":"${bodyJson}","bodyEncoding":"utf8"}`;
@@ -69,6 +70,5 @@ export function sentLine(r: DeliveryRecord, bodyJson: string): string | undefine
 /** Gives the record its line, when `sentLine` makes one: the log then writes it as it is. */
 export function presetLine(record: DeliveryRecord, bodyJson: string | undefined): void {
   const line = bodyJson === undefined ? undefined : sentLine(record, bodyJson);
-  // Not enumerable, so a copy of the record made by spreading it does not carry a line it may not match.
-  if (line !== undefined) Object.defineProperty(record, PRESET_LINE, { value: line });
+  if (line !== undefined) (record as { [PRESET_LINE]?: PresetLine })[PRESET_LINE] = { line, of: record };
 }

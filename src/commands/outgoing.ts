@@ -3,7 +3,7 @@ import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
 import { runLoad } from '../io/load.js';
-import { deliver, sentRecord, type Outgoing } from '../io/sender.js';
+import { deliver, sentRecord } from '../io/sender.js';
 import { newDeliveryId } from '../io/runtime.js';
 import { registryOf } from '../io/config.js';
 import type { DeliveryStream } from '../pipeline/stream.js';
@@ -87,8 +87,10 @@ export async function loadEvents(
       const at = index++ % defs.length;
       const def = defs[at]!;
       const event = options.build(at);
-      const outgoing: Outgoing = {
-        kind: 'send',
+      // One object is both the request the engine writes and the sending its record describes.
+      return {
+        kind: 'send' as const,
+        path: paths[at]!,
         url: urls[at]!,
         headers: event.headers,
         body: event.body,
@@ -96,25 +98,13 @@ export async function loadEvents(
         event: def.name,
         eventId: event.eventId ?? null,
         scheme: event.scheme,
-      };
-      const deliveryId = newDeliveryId(ctx.runtime);
-      const sentAt = ctx.runtime.now();
-      const bodyJson = event.bodyJson;
-      return {
-        path: paths[at]!,
-        headers: event.headers,
-        body: event.body,
-        outgoing,
-        deliveryId,
-        sentAt,
-        bodyJson,
+        deliveryId: newDeliveryId(ctx.runtime),
+        sentAt: ctx.runtime.now(),
+        bodyJson: event.bodyJson,
       };
     },
     settle: (request, result) => {
-      const record = sentRecord(request.outgoing, result, {
-        deliveryId: request.deliveryId,
-        at: request.sentAt,
-      });
+      const record = sentRecord(request, result, { deliveryId: request.deliveryId, at: request.sentAt });
       presetLine(record, request.bodyJson);
       options.settle(record);
     },
