@@ -145,7 +145,7 @@ export function loadEventMaker(
   def: EventDef,
   settings: EventSettings,
   scheme?: SignedEvent['scheme'],
-): () => LoadEvent {
+): (at?: Date) => LoadEvent {
   const registry = registryOf(ctx.config);
   const use = scheme ?? providerOf(def, registry).scheme;
   const secret = settings.secretFor(def.provider);
@@ -155,16 +155,17 @@ export function loadEventMaker(
   let template: EventTemplate | undefined;
   let second = Number.NaN;
   let first = true;
-  return () => {
+  // `at`: the runtime's time, when the caller has just read it.
+  return (at = ctx.runtime.now()) => {
     if (first) {
       first = false;
       return signedEvent(ctx, def, settings, scheme);
     }
-    const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
-    const at = Math.floor(now.getTime() / 1000);
-    if (at !== second) {
-      second = at;
-      template = eventTemplate(build, at);
+    const now = settings.clockOffsetMs === 0 ? at : new Date(at.getTime() + settings.clockOffsetMs);
+    const unix = Math.floor(now.getTime() / 1000);
+    if (unix !== second) {
+      second = unix;
+      template = eventTemplate(build, unix);
     }
     if (!template) return signedEvent(ctx, def, settings, scheme);
     const uuids: string[] = [];

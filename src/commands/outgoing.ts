@@ -63,8 +63,8 @@ export async function loadEvents(
     connections: number;
     timeoutMs?: number;
     urlOf: (def: EventDef) => string;
-    /** The next event of `defs[index]`, fresh and signed. */
-    build: (index: number) => LoadEvent;
+    /** The next event of `defs[index]`, fresh and signed, as sent at `now` (the runtime's time). */
+    build: (index: number, now: Date) => LoadEvent;
     settle: (record: DeliveryRecord) => void;
     /** Aborting stops the run: no more requests are built. */
     signal?: AbortSignal;
@@ -86,7 +86,9 @@ export async function loadEvents(
     next: () => {
       const at = index++ % defs.length;
       const def = defs[at]!;
-      const event = options.build(at);
+      // The clock is read once a request: for the event, its delivery id and its record.
+      const sentAt = ctx.runtime.now();
+      const event = options.build(at, sentAt);
       // One object is both the request the engine writes and the sending its record describes.
       return {
         kind: 'send' as const,
@@ -98,8 +100,8 @@ export async function loadEvents(
         event: def.name,
         eventId: event.eventId ?? null,
         scheme: event.scheme,
-        deliveryId: newDeliveryId(ctx.runtime),
-        sentAt: ctx.runtime.now(),
+        deliveryId: newDeliveryId(ctx.runtime, sentAt),
+        sentAt,
         bodyJson: event.bodyJson,
       };
     },
