@@ -2,6 +2,8 @@ import type { DeliveryRecord } from '../core/delivery.js';
 import { DELIVERY_JSON_VERSION, PRESET_LINE, type PresetLine } from '../core/delivery-json.js';
 
 const J = JSON.stringify;
+/** A number as JSON writes it: a finite one reads the same as text. */
+const N = (n: number) => (Number.isFinite(n) ? `${n}` : 'null');
 
 /**
  * The JSON of up to four fields that stay the same through a run, made again only when one of them
@@ -55,11 +57,13 @@ export function sentLine(r: DeliveryRecord, bodyJson: string): string | undefine
     return undefined;
   if (r.provider === undefined || r.event === undefined || r.eventId === undefined || r.scheme === undefined)
     return undefined;
-  // A status (a number or null) and ok (a boolean) read the same as text and as JSON.
+  // A status (a number or null) and ok (a boolean) read the same as text and as JSON; a record is
+  // its own group unless it was sent again.
+  const id = J(r.deliveryId);
   let line =
-    `{"v":${DELIVERY_JSON_VERSION},"deliveryId":${J(r.deliveryId)}${sender.of(r.direction, r.kind, r.provider, r.event)}` +
-    `${J(r.eventId)}${target.of(r.scheme, request.url, undefined, undefined)}${r.status},"ok":${r.ok},"attempt":${J(r.attempt)}` +
-    `,"durationMs":${J(r.durationMs)},"at":${J(r.at)},"groupId":${J(r.groupId)}`;
+    `{"v":${DELIVERY_JSON_VERSION},"deliveryId":${id}${sender.of(r.direction, r.kind, r.provider, r.event)}` +
+    `${J(r.eventId)}${target.of(r.scheme, request.url, undefined, undefined)}${r.status},"ok":${r.ok},"attempt":${N(r.attempt)}` +
+    `,"durationMs":${N(r.durationMs)},"at":${J(r.at)},"groupId":${r.groupId === r.deliveryId ? id : J(r.groupId)}`;
   if (r.error) line += `,"error":${J(r.error)}`;
   line += `${method.of(request.method, request.url, undefined, undefined)}${J(request.headers)},"body":"${bodyJson}","bodyEncoding":"utf8"}`;
   const response = r.response;
