@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventDef } from '../core/catalog.js';
 import { buildEvent, deliveryHeaders, providerOf, type BuiltEvent } from '../core/build.js';
 import type { Freshness } from '../core/providers/types.js';
-import { registryOf } from '../io/settings.js';
+import { registryOf } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { USER_AGENT } from '../version.js';
 import type { EventSettings } from './common.js';
