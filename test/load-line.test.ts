@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { presetLine, sentLine } from '../src/commands/load-line.js';
 import { recordBody, type DeliveryRecord } from '../src/core/delivery.js';
 import { logLine, logRecord } from '../src/core/delivery-json.js';
-import { sentRecord, type Outgoing } from '../src/io/sender.js';
+import { isoTime, sentRecord, type Outgoing } from '../src/io/sender.js';
 
 /** Text with what JSON escapes: quotes, backslashes, control characters, lone surrogates, emoji. */
 const text = fc.string({
@@ -40,6 +40,7 @@ describe('the log line of a load run', () => {
     fc.assert(
       fc.property(outgoing, answer, fc.date({ noInvalidDate: true }), (out, got, at) => {
         const record = sentRecord(out, got, { deliveryId: 'dlv_abc123', at });
+        expect(record.at).toBe(at.toISOString());
         const expected = JSON.stringify(logRecord(record));
         const escaped = JSON.stringify(record.request.body).slice(1, -1);
         expect(sentLine(record, escaped)).toBe(expected);
@@ -51,6 +52,18 @@ describe('the log line of a load run', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('stamps records with the time as toISOString writes it, within a second and across seconds', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), fc.integer({ min: -1500, max: 1500 }), (at, step) => {
+        const next = new Date(at.getTime() + step);
+        if (Number.isNaN(next.getTime())) return;
+        expect(isoTime(at)).toBe(at.toISOString());
+        expect(isoTime(next)).toBe(next.toISOString());
+      }),
+      { numRuns: 500 },
     );
   });
 

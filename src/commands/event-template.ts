@@ -39,7 +39,11 @@ export interface EventTemplate {
   eventId: SlottedText | undefined;
 }
 
-const hexOf = (uuid: string) => uuid.replace(/-/g, '');
+/** A uuid's 32 hex digits, without its dashes. */
+const hexOf = (uuid: string) =>
+  uuid.length === 36
+    ? uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24)
+    : uuid.replace(/-/g, '');
 /** Shorter runs of a uuid's hex are not looked for: they could be anything. */
 const MIN_HEX = 8;
 
@@ -141,7 +145,7 @@ export function loadEventMaker(
   def: EventDef,
   settings: EventSettings,
   scheme?: SignedEvent['scheme'],
-): () => LoadEvent {
+): (at?: Date) => LoadEvent {
   const registry = registryOf(ctx.config);
   const use = scheme ?? providerOf(def, registry).scheme;
   const secret = settings.secretFor(def.provider);
@@ -151,16 +155,17 @@ export function loadEventMaker(
   let template: EventTemplate | undefined;
   let second = Number.NaN;
   let first = true;
-  return () => {
+  // `at`: the runtime's time, when the caller has just read it.
+  return (at = ctx.runtime.now()) => {
     if (first) {
       first = false;
       return signedEvent(ctx, def, settings, scheme);
     }
-    const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
-    const at = Math.floor(now.getTime() / 1000);
-    if (at !== second) {
-      second = at;
-      template = eventTemplate(build, at);
+    const now = settings.clockOffsetMs === 0 ? at : new Date(at.getTime() + settings.clockOffsetMs);
+    const unix = Math.floor(now.getTime() / 1000);
+    if (unix !== second) {
+      second = unix;
+      template = eventTemplate(build, unix);
     }
     if (!template) return signedEvent(ctx, def, settings, scheme);
     const uuids: string[] = [];

@@ -1,51 +1,78 @@
 import type { DeliveryRecord } from '../core/delivery.js';
-import { DELIVERY_JSON_VERSION, PRESET_LINE } from '../core/delivery-json.js';
+import { DELIVERY_JSON_VERSION, PRESET_LINE, type PresetLine } from '../core/delivery-json.js';
 
 const J = JSON.stringify;
+/** A number as JSON writes it: a finite one reads the same as text. */
+const N = (n: number) => (Number.isFinite(n) ? `${n}` : 'null');
 
-// A receiver mostly answers with the same head, which the load engine reads into one shared headers
-// object: its JSON is made once while it stays the same object.
-let lastHeaders: Record<string, string> | undefined;
-let lastHeadersJson = '';
-const headersJson = (headers: Record<string, string>) => {
-  if (headers !== lastHeaders) {
-    lastHeadersJson = J(headers);
-    lastHeaders = headers;
+/**
+ * The JSON of up to four fields that stay the same through a run, made again only when one of them
+ * changes (compared by identity). A receiver mostly answers with the same head, which the load
+ * engine reads into one shared headers object, so that object's JSON is made once too.
+ */
+class Fixed<A, B, C = undefined, D = undefined> {
+  private a: unknown = Fixed;
+  private b: unknown;
+  private c: unknown;
+  private d: unknown;
+  private text = '';
+  constructor(private readonly make: (a: A, b: B, c: C, d: D) => string) {}
+  of(a: A, b: B, c: C, d: D): string {
+    if (a !== this.a || b !== this.b || c !== this.c || d !== this.d) {
+      this.text = this.make(a, b, c, d);
+      this.a = a;
+      this.b = b;
+      this.c = c;
+      this.d = d;
+    }
+    return this.text;
   }
-  return lastHeadersJson;
-};
+}
+
+const sender = new Fixed(
+  (direction: string, kind: string, provider: unknown, event: unknown) =>
+    `,"direction":${J(direction)},"kind":${J(kind)},"provider":${J(provider)},"event":${J(event)},"eventId":`,
+);
+const target = new Fixed(
+  (scheme: unknown, url: string) => `,"scheme":${J(scheme)},"url":${J(url)},"status":`,
+);
+const method = new Fixed(
+  (name: string, url: string) => `,"request":{"method":${J(name)},"url":${J(url)},"headers":`,
+);
+const answered = new Fixed(
+  (status: number, headers: Record<string, string>, body: string, encoding: string) =>
+    `,"response":{"status":${J(status)},"headers":${J(headers)},"body":${J(body)},"bodyEncoding":${J(encoding)}}`,
+);
 
 /**
  * The log line of a sent record, byte for byte what `logLine` would make, but with the request body
- * already escaped (a load run fills it into its template) instead of escaped again, and without the
- * intermediate objects. Records with any of the fields a send never has are left to `logLine`.
+ * already escaped (a load run fills it into its template) instead of escaped again, with what stays
+ * the same through a run made once, and without the intermediate objects. Records with any of the
+ * fields a send never has are left to `logLine`.
  */
 export function sentLine(r: DeliveryRecord, bodyJson: string): string | undefined {
   if (r.parentId || r.signature || r.schema || r.forward || r.simulated) return undefined;
-  if (r.request.bodyEncoding !== 'utf8' || (r.error !== undefined && typeof r.error !== 'object'))
+  const request = r.request;
+  if (request.bodyEncoding !== 'utf8' || (r.error !== undefined && typeof r.error !== 'object'))
     return undefined;
   if (r.provider === undefined || r.event === undefined || r.eventId === undefined || r.scheme === undefined)
     return undefined;
+  // A status (a number or null) and ok (a boolean) read the same as text and as JSON; a record is
+  // its own group unless it was sent again.
+  const id = J(r.deliveryId);
   let line =
-    `{"v":${DELIVERY_JSON_VERSION},"deliveryId":${J(r.deliveryId)},"direction":${J(r.direction)},"kind":${J(r.kind)}` +
-    `,"provider":${J(r.provider)},"event":${J(r.event)},"eventId":${J(r.eventId)},"scheme":${J(r.scheme)}` +
-    `,"url":${J(r.request.url)},"status":${J(r.status)},"ok":${J(r.ok)},"attempt":${J(r.attempt)}` +
-    `,"durationMs":${J(r.durationMs)},"at":${J(r.at)},"groupId":${J(r.groupId)}`;
+    `{"v":${DELIVERY_JSON_VERSION},"deliveryId":${id}${sender.of(r.direction, r.kind, r.provider, r.event)}` +
+    `${J(r.eventId)}${target.of(r.scheme, request.url, undefined, undefined)}${r.status},"ok":${r.ok},"attempt":${N(r.attempt)}` +
+    `,"durationMs":${N(r.durationMs)},"at":${J(r.at)},"groupId":${r.groupId === r.deliveryId ? id : J(r.groupId)}`;
   if (r.error) line += `,"error":${J(r.error)}`;
-  line +=
-    `,"request":{"method":${J(r.request.method)},"url":${J(r.request.url)},"headers":${J(r.request.headers)}` +
-    `,"body":"${bodyJson}","bodyEncoding":"utf8"}`;
+  line += `${method.of(request.method, request.url, undefined, undefined)}${J(request.headers)},"body":"${bodyJson}","bodyEncoding":"utf8"}`;
   const response = r.response;
-  if (response)
-    line +=
-      `,"response":{"status":${J(response.status)},"headers":${headersJson(response.headers)}` +
-      `,"body":${J(response.body)},"bodyEncoding":${J(response.bodyEncoding)}}`;
+  if (response) line += answered.of(response.status, response.headers, response.body, response.bodyEncoding);
   return `${line}}`;
 }
 
 /** Gives the record its line, when `sentLine` makes one: the log then writes it as it is. */
 export function presetLine(record: DeliveryRecord, bodyJson: string | undefined): void {
   const line = bodyJson === undefined ? undefined : sentLine(record, bodyJson);
-  // Not enumerable, so a copy of the record made by spreading it does not carry a line it may not match.
-  if (line !== undefined) Object.defineProperty(record, PRESET_LINE, { value: line });
+  if (line !== undefined) (record as { [PRESET_LINE]?: PresetLine })[PRESET_LINE] = { line, of: record };
 }

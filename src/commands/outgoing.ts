@@ -3,7 +3,7 @@ import { providerOf } from '../core/build.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { HttpClient } from '../io/http.js';
 import { runLoad } from '../io/load.js';
-import { deliver, sentRecord, type Outgoing } from '../io/sender.js';
+import { deliver, sentRecord } from '../io/sender.js';
 import { newDeliveryId } from '../io/runtime.js';
 import { registryOf } from '../io/config.js';
 import type { DeliveryStream } from '../pipeline/stream.js';
@@ -63,8 +63,8 @@ export async function loadEvents(
     connections: number;
     timeoutMs?: number;
     urlOf: (def: EventDef) => string;
-    /** The next event of `defs[index]`, fresh and signed. */
-    build: (index: number) => LoadEvent;
+    /** The next event of `defs[index]`, fresh and signed, as sent at `now` (the runtime's time). */
+    build: (index: number, now: Date) => LoadEvent;
     settle: (record: DeliveryRecord) => void;
     /** Aborting stops the run: no more requests are built. */
     signal?: AbortSignal;
@@ -86,9 +86,13 @@ export async function loadEvents(
     next: () => {
       const at = index++ % defs.length;
       const def = defs[at]!;
-      const event = options.build(at);
-      const outgoing: Outgoing = {
-        kind: 'send',
+      // The clock is read once a request: for the event, its delivery id and its record.
+      const sentAt = ctx.runtime.now();
+      const event = options.build(at, sentAt);
+      // One object is both the request the engine writes and the sending its record describes.
+      return {
+        kind: 'send' as const,
+        path: paths[at]!,
         url: urls[at]!,
         headers: event.headers,
         body: event.body,
@@ -96,25 +100,13 @@ export async function loadEvents(
         event: def.name,
         eventId: event.eventId ?? null,
         scheme: event.scheme,
-      };
-      const deliveryId = newDeliveryId(ctx.runtime);
-      const sentAt = ctx.runtime.now();
-      const bodyJson = event.bodyJson;
-      return {
-        path: paths[at]!,
-        headers: event.headers,
-        body: event.body,
-        outgoing,
-        deliveryId,
+        deliveryId: newDeliveryId(ctx.runtime, sentAt),
         sentAt,
-        bodyJson,
+        bodyJson: event.bodyJson,
       };
     },
     settle: (request, result) => {
-      const record = sentRecord(request.outgoing, result, {
-        deliveryId: request.deliveryId,
-        at: request.sentAt,
-      });
+      const record = sentRecord(request, result, { deliveryId: request.deliveryId, at: request.sentAt });
       presetLine(record, request.bodyJson);
       options.settle(record);
     },

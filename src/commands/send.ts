@@ -135,7 +135,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
         connections: options.concurrency,
         timeoutMs: options.timeout,
         urlOf,
-        build: (index) => makers[index]!(),
+        build: (index, now) => makers[index]!(now),
         settle: track,
         signal: interrupt.signal,
       })

@@ -101,9 +101,18 @@ export function logRecord(
   return out;
 }
 
-/** A record's log line, set by a producer that built it from pieces at hand (a load run's sends). */
+/**
+ * A record's log line, set by a producer that built it from pieces at hand (a load run's sends). It
+ * names the record it was made for: a copy made by spreading carries it along, but is not that
+ * record, so it is serialized afresh (a plain property, cheaper to set than a hidden one).
+ */
 export const PRESET_LINE = Symbol('log line');
+export interface PresetLine {
+  line: string;
+  of: DeliveryRecord;
+}
 
 export function logLine(r: DeliveryRecord): string {
-  return (r as { [PRESET_LINE]?: string })[PRESET_LINE] ?? JSON.stringify(logRecord(r));
+  const preset = (r as { [PRESET_LINE]?: PresetLine })[PRESET_LINE];
+  return preset !== undefined && preset.of === r ? preset.line : JSON.stringify(logRecord(r));
 }

@@ -42,6 +42,8 @@ interface Head {
   bodyAt: number;
   /** Content-Length, -1 for chunked, -2 for a body that runs to the end of the connection. */
   length: number;
+  /** The server said it closes the connection after this answer. */
+  closes: boolean;
 }
 
 /**
@@ -86,7 +88,26 @@ function parseHead(text: string): Head {
       throw new AnswerError(`bad content-length ${JSON.stringify(headers['content-length'])}`);
     length = Number(headers['content-length']);
   }
-  return { status: code, headers, bodyAt: text.length + 4, length };
+  const closes = headers.connection !== undefined && /close/i.test(headers.connection);
+  return { status: code, headers, bodyAt: text.length + 4, length, closes };
+}
+
+const HEX_DIGIT = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++)
+  HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = HEX_DIGIT['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/** A chunk-size line's number: read from its bytes when it is hex digits only, as it mostly is. */
+function chunkSize(bytes: Buffer, from: number, to: number): number {
+  let size = 0;
+  if (to > from && to - from <= 12) {
+    for (let i = from; i < to; i++) {
+      const digit = HEX_DIGIT[bytes[i]!]!;
+      if (digit < 0) return parseInt(bytes.toString('latin1', from, to).split(';')[0]!.trim(), 16);
+      size = size * 16 + digit;
+    }
+    return size;
+  }
+  return parseInt(bytes.toString('latin1', from, to).split(';')[0]!.trim(), 16);
 }
 
 /** A chunked body from `at`, once all of it is there: its bytes and where it ends. */
@@ -95,7 +116,7 @@ function dechunk(bytes: Buffer, at: number): { body: Buffer; end: number } | und
   for (let pos = at; ;) {
     const eol = lineEnd(bytes, pos, false);
     if (eol < 0) return undefined;
-    const size = parseInt(bytes.toString('latin1', pos, eol).split(';')[0]!.trim(), 16);
+    const size = chunkSize(bytes, pos, eol);
     if (!Number.isSafeInteger(size) || size < 0) throw new AnswerError('bad chunk size');
     if (size === 0) {
       // Trailers, if any, then an empty line.
@@ -109,13 +130,17 @@ function dechunk(bytes: Buffer, at: number): { body: Buffer; end: number } | und
   }
 }
 
+/**
+ * The last head read on any connection and what it said: a receiver mostly answers every connection
+ * with the same head, so its answers share one headers object (and its JSON in the log is made once).
+ */
+let lastText = '';
+let lastHead: Head | undefined;
+
 /** Reads one answer at a time from the pieces a connection delivers. */
 export class AnswerReader {
   private bytes: Buffer = EMPTY;
   private head: Head | undefined;
-  /** The last head read and what it said: a receiver mostly answers the same head again. */
-  private lastText = '';
-  private lastHead: Head | undefined;
 
   /** Starts over for the next request: what is left of an earlier answer is dropped. */
   reset(): void {
@@ -145,12 +170,12 @@ export class AnswerReader {
           return undefined;
         }
         const text = this.bytes.toString('latin1', 0, end);
-        if (text !== this.lastText || !this.lastHead) {
-          this.lastHead = parseHead(text);
-          this.lastText = text;
+        if (text !== lastText || !lastHead) {
+          lastHead = parseHead(text);
+          lastText = text;
         }
         // The same head parses to the same, unchanging answer headers: shared, never copied.
-        this.head = this.lastHead;
+        this.head = lastHead;
         // An interim answer (100 Continue) is passed over: the real one follows.
         if (this.head.status < 200) {
           this.bytes = this.bytes.subarray(this.head.bodyAt);
@@ -178,12 +203,11 @@ export class AnswerReader {
 
   private finish(head: Head, body: Buffer, closes = false): Answer {
     this.reset();
-    const connection = head.headers.connection;
     return {
       status: head.status,
       headers: head.headers,
       body: Buffer.from(body),
-      closes: closes || head.length === -2 || (connection !== undefined && /close/i.test(connection)),
+      closes: closes || head.length === -2 || head.closes,
     };
   }
 }

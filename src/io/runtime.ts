@@ -32,9 +32,12 @@ export const systemRuntime: Runtime = {
 let processTag: string | undefined;
 let sequence = 0;
 
-/** A short, sortable, unique id for a delivery: `dlv_` + time + this process + a counter. */
-export function newDeliveryId(runtime: Runtime): string {
+/**
+ * A short, sortable, unique id for a delivery: `dlv_` + time + this process + a counter. `at` is
+ * the runtime's time when the caller has just read it (a load run reads the clock once a request).
+ */
+export function newDeliveryId(runtime: Runtime, at: Date = runtime.now()): string {
   processTag ??= nodeCrypto().randomBytes(4).toString('hex');
   sequence = (sequence + 1) % 0x1000000;
-  return `dlv_${runtime.now().getTime().toString(36)}${processTag}${sequence.toString(36).padStart(4, '0')}`;
+  return `dlv_${at.getTime().toString(36)}${processTag}${sequence.toString(36).padStart(4, '0')}`;
 }

@@ -1,5 +1,5 @@
 import { headerValue } from '../headers.js';
-import { decodeBase64, hmacSha256, parseUnixSeconds, sameBytes } from './hmac.js';
+import { decodeBase64, hmacSha256, hmacSha256Text, parseUnixSeconds, sameBytes } from './hmac.js';
 import { invalid, missing, valid, type Scheme } from './types.js';
 
 /** A signing scheme declared as data in a config file: which header, what is signed, how encoded. */
@@ -36,7 +36,6 @@ export function customScheme(def: CustomSchemeDef): Scheme {
       : def.signedContent === 'timestamp.body'
         ? [`${timestamp}.`]
         : [`${id}.${timestamp}.`];
-  const encode = (digest: Buffer) => digest.toString(def.encoding);
   const decode = (text: string) =>
     def.encoding === 'hex'
       ? /^[0-9a-fA-F]{64}$/.test(text)
@@ -57,7 +56,7 @@ export function customScheme(def: CustomSchemeDef): Scheme {
       const key = keyOf(secret);
       if (!key) throw new TypeError(`the ${def.id} scheme needs a base64 secret`);
       const headers: Record<string, string> = {
-        [signatureHeader]: `${def.prefix}${encode(hmacSha256(key, ...parts(messageId, timestamp), body))}`,
+        [signatureHeader]: `${def.prefix}${hmacSha256Text(def.encoding, key, ...parts(messageId, timestamp), body)}`,
       };
       if (timestampHeader) headers[timestampHeader] = String(timestamp);
       if (idHeader) headers[idHeader] = messageId;

@@ -1,5 +1,5 @@
 import { headerValue } from '../headers.js';
-import { decodeHexDigest, hmacSha256, parseUnixSeconds, sameBytes } from './hmac.js';
+import { decodeHexDigest, hmacSha256, hmacSha256Text, parseUnixSeconds, sameBytes } from './hmac.js';
 import {
   invalid,
   missing,
@@ -34,7 +34,7 @@ export function rawBodyHexScheme(
     rawBody,
     headers: [header],
     toleranceSec: null,
-    sign: ({ secret, body }) => ({ [header]: hmacSha256(secret, body).toString('hex') }),
+    sign: ({ secret, body }) => ({ [header]: hmacSha256Text('hex', secret, body) }),
     verify(input) {
       const value = headerValue(input.headers, header);
       if (value === undefined) return missing(header);
@@ -78,7 +78,7 @@ export function timestampedHexScheme(
     timestampRule: document.timestampRule,
     rawBody: document.rawBody,
     sign: ({ secret, body, timestamp }) => ({
-      [header]: `t=${timestamp},${version}=${hmacSha256(secret, `${timestamp}.`, body).toString('hex')}`,
+      [header]: `t=${timestamp},${version}=${hmacSha256Text('hex', secret, `${timestamp}.`, body)}`,
     }),
     verify(input): VerifyResult {
       const value = headerValue(input.headers, header);

@@ -1,5 +1,5 @@
 import { headerValue, type HeaderInput } from '../../headers.js';
-import { decodeBase64, hmacSha256, parseUnixSeconds, sameBytes } from '../../schemes/hmac.js';
+import { decodeBase64, hmacSha256, hmacSha256Text, parseUnixSeconds, sameBytes } from '../../schemes/hmac.js';
 import { ruleNote, timestampProblem, toleranceOf } from '../../schemes/tolerance.js';
 import { invalid, missing, valid, type Scheme } from '../../schemes/types.js';
 
@@ -45,7 +45,7 @@ export function standardScheme(format: SecretFormat = 'base64'): Scheme {
     sign({ secret, body, timestamp, messageId }) {
       const key = keyOf(secret);
       if (!key) throw new TypeError(NOT_BASE64);
-      const signature = hmacSha256(key, `${messageId}.${timestamp}.`, body).toString('base64');
+      const signature = hmacSha256Text('base64', key, `${messageId}.${timestamp}.`, body);
       return {
         'webhook-id': messageId,
         'webhook-timestamp': String(timestamp),
