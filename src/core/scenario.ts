@@ -4,7 +4,8 @@ import { UsageError } from './errors.js';
 import { parsePath } from './overrides.js';
 import { parseDuration } from './schedule.js';
 
-const duration = z.string().refine((text) => {
+/** A duration as files write it (`500ms`, `5s`, `10m`): scenario steps and the config file. */
+export const durationText = z.string().refine((text) => {
   try {
     parseDuration(text);
     return true;
@@ -25,7 +26,7 @@ export const scenarioSchema = z.strictObject({
         event: z.string().min(1),
         provider: z.string().optional(),
         /** Wait this long after the step before (a captured flow's own gaps); --gap otherwise. */
-        after: duration.optional(),
+        after: durationText.optional(),
         /** Dot paths to values; strings may hold `{{var}}`. */
         set: z.record(z.string(), z.unknown()).default({}),
       }),

@@ -4,10 +4,8 @@
  * the builders the project uses, so the bundle keeps only those. A builder missing here is one line.
  */
 import {
-  NEVER,
   array,
   boolean,
-  coerce,
   enum as enumOf,
   iso,
   literal,
@@ -24,10 +22,8 @@ import {
 import type * as zod from 'zod';
 
 type Used =
-  | 'NEVER'
   | 'array'
   | 'boolean'
-  | 'coerce'
   | 'enum'
   | 'iso'
   | 'literal'
@@ -42,10 +38,8 @@ type Used =
   | 'url';
 
 export const z: Pick<typeof zod, Used> = {
-  NEVER,
   array,
   boolean,
-  coerce,
   enum: enumOf,
   iso,
   literal,
@@ -64,9 +58,6 @@ export const z: Pick<typeof zod, Used> = {
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges with the value above, types only
 export declare namespace z {
   type infer<T> = zod.infer<T>;
-  type output<T> = zod.output<T>;
-  type ZodType<Output = unknown> = zod.ZodType<Output>;
-  type ZodObject<S extends zod.ZodRawShape> = zod.ZodObject<S>;
   // eslint-disable-next-line @typescript-eslint/no-namespace -- zod's own path to the issue type
   namespace core {
     type $ZodIssue = zod.core.$ZodIssue;

@@ -6,6 +6,7 @@ import { customProvider } from '../core/providers/custom.js';
 import type { Provider } from '../core/providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration, parseSchedule } from '../core/schedule.js';
+import { durationText } from '../core/scenario.js';
 import { customScheme } from '../core/schemes/custom.js';
 import { standardScheme } from '../core/providers/standard/index.js';
 import type { Scheme } from '../core/schemes/types.js';
@@ -25,14 +26,6 @@ export { DEV_SECRET, checkedUrl, configFolders, registryOf, resolveSecret, resol
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, _ or -');
-const duration = z.string().refine((text) => {
-  try {
-    parseDuration(text);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a duration like 500ms, 5s, 10m');
 
 const schemeDef = z
   .strictObject({
@@ -44,7 +37,7 @@ const schemeDef = z
     timestampHeader: z.string().min(1).optional(),
     idHeader: z.string().min(1).optional(),
     secretEncoding: z.enum(['utf8', 'base64']).default('utf8'),
-    tolerance: duration.optional(),
+    tolerance: durationText.optional(),
   })
   .refine((s) => s.signedContent === 'body' || s.timestampHeader, {
     path: ['timestampHeader'],
@@ -62,7 +55,7 @@ const providerDef = z.strictObject({
   idField: z.string().min(1).optional(),
   timestampField: z.string().min(1).optional(),
   timestampFormat: z.enum(['iso', 'unix']).default('iso'),
-  deadline: duration.default('10s'),
+  deadline: durationText.default('10s'),
   schedule: z.string().min(1).optional(),
   secretEnv: envName.optional(),
   /** A folder of `<event>.json` JSON Schemas: its deliveries get schema verdicts too. */
