@@ -25,21 +25,29 @@ export interface EventSettings {
   strict: boolean;
 }
 
-async function readDataFile(ctx: Context, file: string): Promise<unknown> {
+/** A JSON file a flag names, read from the working folder: its text and its value, or a usage error saying which. */
+export async function readJsonFile(
+  ctx: Context,
+  file: string,
+  flag: string,
+): Promise<{ text: string; value: unknown }> {
   const target = path.resolve(ctx.cwd, file);
   let text: string;
   try {
     text = await fs.promises.readFile(target, 'utf8');
   } catch {
-    throw new UsageError(`cannot read --data file ${target}`);
+    throw new UsageError(`cannot read ${flag} file ${target}`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
-    throw new UsageError(`--data file ${target} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${flag} file ${target} is not valid JSON: ${(error as Error).message}`);
   }
-  return checkDepth(data, `--data file ${target}`);
+}
+
+async function readDataFile(ctx: Context, file: string): Promise<unknown> {
+  const { value } = await readJsonFile(ctx, file, '--data');
+  return checkDepth(value, `--data file ${path.resolve(ctx.cwd, file)}`);
 }
 
 export async function eventSettings(

@@ -1,5 +1,3 @@
-// fs.promises when first used: node:fs/promises is not loaded on start-up.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { FailureError, UsageError } from '../core/errors.js';
@@ -13,7 +11,7 @@ import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
 import type { DeliveryRecord } from '../core/delivery.js';
 import type { DeliveryEvent } from '../pipeline/stream.js';
-import { catalogFor, describeSecret, eventSettings } from './common.js';
+import { catalogFor, describeSecret, eventSettings, readJsonFile } from './common.js';
 import type { OptionsOf } from './declare.js';
 import { loadEventMaker } from './event-template.js';
 import {
@@ -47,19 +45,8 @@ async function readBody(ctx: Context, file: string, names: string[], options: Op
   if (options.all || names.length !== 1) throw new UsageError('--body goes with exactly one event name');
   if (options.data !== undefined || options.set.length > 0)
     throw new UsageError('--body is sent exactly as it is: leave out --data and --set');
+  const { text, value: parsed } = await readJsonFile(ctx, file, '--body');
   const target = path.resolve(ctx.cwd, file);
-  let text: string;
-  try {
-    text = await fs.promises.readFile(target, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read --body file ${target}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--body file ${target} is not valid JSON: ${(error as Error).message}`);
-  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new UsageError(`--body file ${target} must hold one JSON object`);
   return text;
