@@ -4,43 +4,61 @@
 // most of a short command's start-up. A cache made by another Node (or flags) is refused by V8,
 // and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
 // training runs) saves what this run compiled, on top of what the cache already held; =check
-// names on stderr, at exit, each chunk whose cache V8 refused.
+// names on stderr, at exit, each chunk whose cache V8 refused and each the cache does not have.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 
-// undici parses answers with WebAssembly, which V8 recompiles with its optimizing compiler in the
-// background; a short run then waits at exit for a compile it never uses (about 0.3 s). Baseline
-// code is plenty here. Set before any chunk compiles: V8 takes a code cache only under the flags it
-// was made with, so every run, the training runs included, sets the same.
-require('node:v8').setFlagsFromString('--liftoff-only');
-
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
-// One file for every chunk's cache, read once: [index length, 4 bytes LE][index JSON][caches].
-const PACK = path.join(BUNDLE, 'code-cache.bin');
 const mode = process.env.MES_WEBHOOKS_CODE_CACHE;
 const modules = new Map();
 const scripts = [];
 
-// import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
-const importOutside = (specifier) => import(specifier);
+// undici parses answers with WebAssembly, which V8 recompiles with its optimizing compiler in the
+// background; a short run then waits at exit for a compile it never uses (about 0.3 s). Baseline
+// code is plenty here. Only the commands that send over HTTP take the flag: node:v8 alone costs a
+// few ms of start-up. V8 takes a code cache only under the flags it was made with, so each set of
+// flags has its cache, and the flag is set before any chunk compiles. A command named after an
+// option's value is only slower, never wrong: its chunks compile from source, or its exit waits.
+const SENDERS = new Set(['send', 'retry', 'replay', 'scenario', 'verify', 'listen']);
+const sends = SENDERS.has(process.argv.slice(2).find((arg) => !arg.startsWith('-')));
+if (sends) require('node:v8').setFlagsFromString('--liftoff-only');
 
-function readPack() {
+// One file for every chunk's cache: [index length, 4 bytes LE][index JSON][caches]. A command
+// reads the index and then only the caches of the chunks it loads.
+const PACK = path.join(BUNDLE, sends ? 'code-cache-liftoff.bin' : 'code-cache.bin');
+
+function openPack() {
   try {
-    const pack = fs.readFileSync(PACK);
-    const length = pack.readUInt32LE(0);
-    const index = JSON.parse(pack.toString('utf8', 4, 4 + length));
-    const start = 4 + length;
-    return new Map(
-      Object.entries(index).map(([name, [at, size]]) => [name, pack.subarray(start + at, start + at + size)]),
-    );
+    const fd = fs.openSync(PACK, 'r');
+    const length = Buffer.alloc(4);
+    fs.readSync(fd, length, 0, 4, 0);
+    const head = Buffer.alloc(length.readUInt32LE(0));
+    fs.readSync(fd, head, 0, head.length, 4);
+    return { fd, start: 4 + head.length, index: JSON.parse(head.toString('utf8')) };
   } catch {
-    return new Map();
+    return { fd: -1, start: 0, index: {} };
   }
 }
-const caches = readPack();
+const pack = openPack();
+
+function cacheOf(name) {
+  const entry = Object.hasOwn(pack.index, name) ? pack.index[name] : undefined;
+  if (!entry) return undefined;
+  const data = Buffer.allocUnsafe(entry[1]);
+  try {
+    return fs.readSync(pack.fd, data, 0, data.length, pack.start + entry[0]) === data.length
+      ? data
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
+const importOutside = (specifier) => import(specifier);
 
 function load(name) {
   const known = modules.get(name);
@@ -49,7 +67,7 @@ function load(name) {
   const module = { exports: {} };
   modules.set(name, module);
   const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData: caches.get(name) });
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheOf(name) });
   scripts.push([name, script]);
   script
     .runInThisContext()
@@ -73,22 +91,27 @@ const requireChunk = (id) => (id.startsWith('./') ? load(id.slice(2)) : outside(
 
 if (mode === 'write') {
   process.on('exit', () => {
+    // What this run compiled, on top of what the pack already held.
+    const caches = new Map(Object.keys(pack.index).map((name) => [name, cacheOf(name)]));
     for (const [name, script] of scripts) caches.set(name, script.createCachedData());
     const index = {};
     let at = 0;
     for (const [name, data] of caches) {
+      if (!data) continue;
       index[name] = [at, data.length];
       at += data.length;
     }
     const head = Buffer.from(JSON.stringify(index));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(head.length);
-    fs.writeFileSync(PACK, Buffer.concat([length, head, ...caches.values()]));
+    fs.writeFileSync(PACK, Buffer.concat([length, head, ...[...caches.values()].filter(Boolean)]));
   });
 } else if (mode === 'check') {
   process.on('exit', () => {
-    const refused = scripts.filter(([, script]) => script.cachedDataRejected === true).map(([name]) => name);
-    process.stderr.write(`code cache refused: ${refused.length === 0 ? 'none' : refused.join(' ')}\n`);
+    const names = (chunks) => (chunks.length === 0 ? 'none' : chunks.map(([name]) => name).join(' '));
+    const refused = scripts.filter(([, script]) => script.cachedDataRejected === true);
+    const absent = scripts.filter(([name]) => !Object.hasOwn(pack.index, name));
+    process.stderr.write(`code cache refused: ${names(refused)}\ncode cache absent: ${names(absent)}\n`);
   });
 }
 

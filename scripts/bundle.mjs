@@ -2,7 +2,7 @@
 // dist/bundle/: one module graph of a few files starts markedly faster than hundreds of small ones.
 // The library (dist/index.js) stays as tsc wrote it.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,20 @@ const processGlobal = {
       // CommonJS, so both require('node:process') (commander) and import default get the object.
       contents: 'module.exports = globalThis.process;',
     }));
+  },
+};
+
+// chalk checks the terminal as it loads (node:tty, and with it net and Node's stream stack) for its
+// shared instance's colour level. The CLI always gives chalk the level (src/ui/context.ts,
+// src/ui/spinner.ts), so chalk gets its browser check, which touches nothing.
+const chalkLevelGiven = {
+  name: 'chalk-level-given',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => {
+      const browser = path.join(args.resolveDir, 'vendor', 'supports-color', 'browser.js');
+      if (!existsSync(browser)) throw new Error(`${browser}: not found`);
+      return { path: browser };
+    });
   },
 };
 
@@ -91,7 +105,7 @@ const { outputFiles } = await build({
   external: ['bufferutil', 'utf-8-validate', 'pg', 'pg-native'],
   // The loader passes each chunk its own file URL.
   define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [undiciPoolOnly, processGlobal, lazyRequires],
+  plugins: [undiciPoolOnly, processGlobal, chalkLevelGiven, lazyRequires],
   logLevel: 'warning',
 });
 
@@ -115,8 +129,9 @@ for (const chunk of outputFiles) {
   writeFileSync(chunk.path, code.replace(/(?<![\w$.])import\(/g, '__import('));
 }
 
-// Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin, on
-// top of what the runs before it saved. In a scratch home and folder, with none of the user's
+// Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
+// for the commands that send, code-cache-liftoff.bin: see bin/load-bundle.cjs), on top of what the
+// runs before it saved. In a scratch home and folder, with none of the user's
 // MES_WEBHOOKS_ settings: nothing of theirs is read, and the send goes to its own listener.
 const home = mkdtempSync(path.join(tmpdir(), 'mes-webhooks-build-'));
 const env = {

@@ -63,10 +63,6 @@ function isPromptExit(error: unknown): boolean {
 }
 
 export async function run(): Promise<void> {
-  // A reader that stops early (`| head`) is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
   const ctx = processContext();
   const code = await main(process.argv.slice(2), ctx);
   process.exitCode = code;

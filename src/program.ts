@@ -1,4 +1,4 @@
-import { Command, Help, Option } from 'commander';
+import { Command, Help, Option, type OutputConfiguration } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec, Flags } from './commands/declare.js';
 import type { Context } from './ui/context.js';
@@ -67,14 +67,35 @@ export function commandIn(argv: readonly string[]): string | undefined {
 }
 
 /**
+ * Commander's output through the context. Its own width and colour checks build process.stdout and
+ * process.stderr, Node's stream stack for a pipe, which costs more than the rest of `--help`: only
+ * a terminal has a width or colours to ask about.
+ */
+const HELP_WIDTH = 80; // commander's own, off a terminal
+function output(ctx: Pick<Context, 'stdout' | 'stderr'>): OutputConfiguration {
+  const defaults = new Command().configureOutput();
+  return {
+    writeOut: (text) => ctx.stdout.write(text),
+    writeErr: (text) => ctx.stderr.write(text),
+    getOutHelpWidth: () => (ctx.stdout.isTTY ? defaults.getOutHelpWidth?.() : undefined) ?? HELP_WIDTH,
+    getErrHelpWidth: () => (ctx.stderr.isTTY ? defaults.getErrHelpWidth?.() : undefined) ?? HELP_WIDTH,
+    getOutHasColors: () => Boolean(ctx.stdout.isTTY && defaults.getOutHasColors?.()),
+    getErrHasColors: () => Boolean(ctx.stderr.isTTY && defaults.getErrHasColors?.()),
+  };
+}
+
+/** Every command built with its options, as for a program that runs more than one argv. */
+export const EVERY = Symbol('every command');
+
+/**
  * The CLI: generated from the command declarations; each command's module loads only when it runs.
- * Given the command argv runs, only that command's options are built: the others' names, arguments
- * and descriptions are all that help and suggestions show.
+ * Only the options of the command argv runs are built (`commandIn`): the others' names, arguments
+ * and descriptions are all that help and suggestions show, and top-level help needs no options.
  */
 export function buildProgram(
   ctx: Pick<Context, 'stdout' | 'stderr'>,
   dispatch: Dispatch,
-  running?: string,
+  running: string | undefined | typeof EVERY = EVERY,
 ): Command {
   const program = new Command('mes-webhooks')
     .description(
@@ -82,10 +103,7 @@ export function buildProgram(
     )
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-    })
+    .configureOutput(output(ctx))
     .addHelpText(
       'after',
       examples([
@@ -94,8 +112,7 @@ export function buildProgram(
         'mes-webhooks send --all --to http://localhost:3000/webhooks',
       ]),
     );
-  const known = running !== undefined && COMMANDS.some((spec) => spec.name === running);
-  for (const spec of COMMANDS) register(program, spec, dispatch, !known || spec.name === running);
+  for (const spec of COMMANDS) register(program, spec, dispatch, running === EVERY || spec.name === running);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

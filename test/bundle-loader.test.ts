@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { BIN, runCli, tempDir } from './helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACK = path.join(ROOT, 'dist', 'bundle', 'code-cache.bin');
+const PACKS = ['code-cache.bin', 'code-cache-liftoff.bin'].map((name) =>
+  path.join(ROOT, 'dist', 'bundle', name),
+);
 
 /** A copy of the built command (payload needs no package from node_modules), its cache gone or garbage. */
 function copyOfBuild(withCache: 'none' | 'corrupt'): string {
@@ -25,8 +27,8 @@ function copyOfBuild(withCache: 'none' | 'corrupt'): string {
 }
 
 describe('the bundle loader', () => {
-  it('has a code cache from the build for the chunks a start loads', () => {
-    const bytes = readFileSync(PACK);
+  it.each(PACKS)('has a code cache from the build: %s', (pack) => {
+    const bytes = readFileSync(pack);
     const index = JSON.parse(bytes.toString('utf8', 4, 4 + bytes.readUInt32LE(0))) as Record<string, unknown>;
     expect(Object.keys(index)).toContain('cli.js');
   });
@@ -36,11 +38,13 @@ describe('the bundle loader', () => {
     [['events', '--json']],
     [['payload', 'work_order.created']],
     [['send', 'work_order.created']],
-  ])('starts %j with no chunk cache refused by V8', async (args) => {
+    [['retry', 'work_order.created', '--dry-run']],
+  ])('starts %j from the cache alone, none of it refused by V8', async (args) => {
     const res = await runCli(args, { env: { MES_WEBHOOKS_CODE_CACHE: 'check' } });
     expect(res.code).toBe(0);
     // A V8 flag changed at run time, or a cache made under other flags, would show here.
     expect(res.stderr).toContain('code cache refused: none');
+    expect(res.stderr).toContain('code cache absent: none');
   });
 
   it.each(['none', 'corrupt'] as const)('works the same with the cache %s', async (kind) => {

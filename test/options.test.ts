@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/index.js';
 import { parseDeclared } from '../src/commands/pieces.js';
-import { buildProgram, commandIn } from '../src/program.js';
+import { buildProgram, commandIn, EVERY } from '../src/program.js';
 
 /** What commander and the declarations make of argv: the command, its arguments, its parsed options. */
 async function parse(argv: string[]) {
@@ -443,7 +443,7 @@ function staticGraph(entry: string): Set<string> {
 }
 
 /** What the program prints for argv: built whole, or with only the running command's options. */
-async function printed(argv: string[], running?: string): Promise<string> {
+async function printed(argv: string[], running: string | undefined | typeof EVERY): Promise<string> {
   let output = '';
   const sink = { write: (text: string) => (output += text) };
   const program = buildProgram({ stdout: sink, stderr: sink }, async () => {}, running);
@@ -459,8 +459,11 @@ describe('start-up', () => {
     [['help', 'verify']],
     [['sned']],
     [['send', 'x', '--cuont', '3']],
+    [['--bogus']],
+    [[]],
+    [['logs', 'list', '--help']],
   ])('prints the same for %j with only the running command built', async (argv) => {
-    const whole = await printed(argv);
+    const whole = await printed(argv, EVERY);
     expect(whole).not.toBe('');
     expect(await printed(argv, commandIn(argv))).toEqual(whole);
   });

@@ -16,6 +16,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
   if (options.strictSchema && !options.schemaCheck)
     throw new UsageError('--strict-schema needs the schema check: leave out --no-schema-check');
   const { secret, source } = resolveSecret(options.secret, ctx.env, ctx.config);
+  ctx.serving();
   const store = options.log ? await openStore(ctx, options.logUrl) : undefined;
   // Each delivery is answered once its record is durable, and 503 while the log cannot be written.
   const stream = await openStream(ctx, { json: options.json, log: options.log, store, acknowledge: true });

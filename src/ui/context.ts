@@ -1,7 +1,7 @@
-import { isatty } from 'node:tty';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { systemRuntime, type Runtime } from '../io/runtime.js';
 import type { Config } from '../io/settings.js';
+import { isTerminal, Output } from './output.js';
 
 export interface Stream {
   write(text: string): unknown;
@@ -27,6 +27,11 @@ export interface Context {
   /** Like out, but waits while stdout's buffer is full, so a long stream never piles up in memory. */
   stream(line: string): Promise<void>;
   err(line: string): void;
+  /**
+   * The command serves requests from now on: what it prints is queued for a slow reader rather
+   * than written at once, which could hold up the event loop (and the answers) while a pipe is full.
+   */
+  serving(): void;
 }
 
 export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
@@ -40,28 +45,35 @@ export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 
 }
 
 export function processContext(): Context {
-  const stdoutTTY = Boolean(process.stdout.isTTY);
+  const stdout = new Output(1);
+  const stderr = new Output(2);
   const env = process.env;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // isatty(0) rather than process.stdin, which would build a stream just to ask.
-    stdinIsTTY: isatty(0),
+    stdout,
+    stderr,
+    get stdinIsTTY() {
+      return isTerminal(0);
+    },
     env,
     cwd: process.cwd(),
     runtime: systemRuntime,
     config: {},
-    color: new Chalk({ level: colorLevel(env, Boolean(process.stderr.isTTY) && stdoutTTY) }),
-    interactive: Boolean(process.stderr.isTTY) && !env.CI,
+    color: new Chalk({ level: colorLevel(env, stderr.isTTY && stdout.isTTY) }),
+    interactive: stderr.isTTY && !env.CI,
     waitForStop: () =>
       new Promise<string>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
       }),
-    out: (line) => process.stdout.write(`${line}\n`),
+    out: (line) => stdout.write(`${line}\n`),
+    // A long stream goes through Node's stream and waits while its buffer is full.
     stream: (line) =>
-      process.stdout.write(`${line}\n`)
+      stdout.queued.write(`${line}\n`)
         ? Promise.resolve()
-        : new Promise((resolve) => process.stdout.once('drain', resolve)),
-    err: (line) => process.stderr.write(`${line}\n`),
+        : new Promise((resolve) => stdout.queued.once('drain', resolve)),
+    err: (line) => stderr.write(`${line}\n`),
+    serving: () => {
+      void stdout.queued;
+      void stderr.queued;
+    },
   };
 }

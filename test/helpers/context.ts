@@ -75,6 +75,7 @@ export function fakeContext(
     out: (line) => void (stdout += `${line}\n`),
     stream: async (line) => void (stdout += `${line}\n`),
     err: (line) => void (stderr += `${line}\n`),
+    serving: () => {},
     stdoutText: () => stdout,
     stderrText: () => stderr,
     stop: () => stopped('SIGINT'),

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Output } from '../src/ui/output.js';
+import { BIN, cleanEnv, runCli, tempDir } from './helpers/cli.js';
+
+vi.mock('node:fs', async (original) => {
+  const real = await original<typeof import('node:fs')>();
+  return { ...real, writeSync: vi.fn(real.writeSync) };
+});
+
+const writeSync = vi.mocked(fs.writeSync);
+
+/** Node's stream for stdout, standing in: what reaches it, in order. */
+function queuedWrites(): unknown[] {
+  const seen: unknown[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => seen.push(chunk) > 0);
+  return seen;
+}
+
+const listening = process.stdout.listeners('error');
+afterEach(() => {
+  // Taking the stream listens for its errors: not on this test process's stdout after a test.
+  for (const listener of process.stdout.listeners('error'))
+    if (!listening.includes(listener)) process.stdout.off('error', listener as () => void);
+  vi.restoreAllMocks();
+  writeSync.mockReset();
+});
+
+describe('output straight to the descriptor', () => {
+  it('hands what a partial write left to the stream, and the stream keeps every later write', () => {
+    const seen = queuedWrites();
+    writeSync.mockReturnValueOnce(3);
+    const out = new Output(1);
+    out.write('héllo\n');
+    out.write('next\n');
+    expect(writeSync).toHaveBeenCalledTimes(1);
+    expect(Buffer.concat(seen.map((c) => Buffer.from(c as string)))).toEqual(Buffer.from('llo\nnext\n'));
+  });
+
+  it('hands a write the descriptor refused (EAGAIN) to the stream whole', () => {
+    const seen = queuedWrites();
+    writeSync.mockImplementationOnce(() => {
+      throw Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });
+    });
+    const out = new Output(1);
+    out.write('first\n');
+    out.write('second\n');
+    expect(seen).toEqual(['first\n', 'second\n']);
+  });
+
+  it('writes through the stream alone once a serving command asks for it', () => {
+    const seen = queuedWrites();
+    writeSync.mockReturnValue(0);
+    const out = new Output(1);
+    expect(out.queued).toBe(process.stdout);
+    out.write('served\n');
+    expect(writeSync).not.toHaveBeenCalled();
+    expect(seen).toEqual(['served\n']);
+  });
+});
+
+describe('the built command writing to a pipe', () => {
+  it('exits 0, saying nothing, when the reader goes away (`| head`)', async () => {
+    const child = spawn(process.execPath, [BIN, 'schema', '--all'], { cwd: tempDir(), env: cleanEnv() });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // 143 kB in one write: more than a pipe holds, so the write meets the closed end.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('writes long output whole and in order', async () => {
+    const res = await runCli(['schema', '--all']);
+    expect(res.code).toBe(0);
+    expect(Object.keys(JSON.parse(res.stdout) as object).length).toBeGreaterThan(0);
+  });
+});
