@@ -40,6 +40,9 @@ function defaultOptionsHelp(parent: Command, child: Command): string {
   return `With no command, ${parent.name()} runs ${child.name()}, which takes:\n${lines.join('\n')}\n`;
 }
 
+/** Commands with options declared but not built: the help of their parent still shows "[options]". */
+const unbuilt = new WeakSet<Command>();
+
 function register(parent: Command, spec: CommandSpec, dispatch: Dispatch, withOptions: boolean): Command {
   const command = parent
     .command(spec.name, { isDefault: spec.isDefault })
@@ -47,6 +50,7 @@ function register(parent: Command, spec: CommandSpec, dispatch: Dispatch, withOp
     .addHelpText('after', examples(spec.examples));
   for (const [syntax, help] of spec.args ?? []) command.argument(syntax, help);
   if (withOptions) for (const option of commanderOptions(spec.options)) command.addOption(option);
+  else if (Object.keys(spec.options).length > 0) unbuilt.add(command);
   if (spec.load)
     command.action(async (...all: unknown[]) => {
       // commander passes the arguments, then the options, then the command itself.
@@ -95,7 +99,7 @@ export const EVERY = Symbol('every command');
 export function buildProgram(
   ctx: Pick<Context, 'stdout' | 'stderr'>,
   dispatch: Dispatch,
-  running: string | undefined | typeof EVERY = EVERY,
+  running: string | undefined | typeof EVERY,
 ): Command {
   const program = new Command('mes-webhooks')
     .description(
@@ -104,6 +108,13 @@ export function buildProgram(
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .configureOutput(output(ctx))
+    .configureHelp({
+      subcommandTerm(command) {
+        const term = Help.prototype.subcommandTerm.call(this, command);
+        const name = command.name();
+        return unbuilt.has(command) ? `${name} [options]${term.slice(name.length)}` : term;
+      },
+    })
     .addHelpText(
       'after',
       examples([

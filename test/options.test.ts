@@ -11,9 +11,17 @@ async function parse(argv: string[]) {
   let seen: { command: string; args: unknown[]; options: Record<string, unknown> } | undefined;
   let output = '';
   const sink = { write: (text: string) => (output += text) };
-  const program = buildProgram({ stdout: sink, stderr: sink }, async (spec, args, raw) => {
-    seen = { command: spec.name, args, options: parseDeclared(spec.options, raw) as Record<string, unknown> };
-  });
+  const program = buildProgram(
+    { stdout: sink, stderr: sink },
+    async (spec, args, raw) => {
+      seen = {
+        command: spec.name,
+        args,
+        options: parseDeclared(spec.options, raw) as Record<string, unknown>,
+      };
+    },
+    EVERY,
+  );
   await program.parseAsync(argv, { from: 'user' });
   if (!seen) throw new Error(`no command ran for ${argv.join(' ')}: ${output}`);
   return seen;
