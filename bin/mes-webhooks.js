@@ -1,3 +1,127 @@
 #!/usr/bin/env node
-// CommonJS (bin/package.json): Node starts it without its ES module loader.
-require('./load-bundle.cjs').run();
+'use strict';
+// CommonJS (bin/package.json): Node starts the command without its ES module loader, and the
+// loader is this one file, with nothing more to resolve.
+// Loads the CLI's bundle (dist/bundle/, CommonJS chunks) with V8's code cache: each chunk is
+// compiled from the bytecode saved beside it at build time instead of from its source, which is
+// most of a short command's start-up. A cache made by another Node (or flags) is refused by V8,
+// and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
+// training runs) saves what this run compiled, on top of what the cache already held; =check
+// names on stderr, at exit, each chunk whose cache V8 refused and each the cache does not have.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire, isBuiltin } = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle');
+const mode = process.env.MES_WEBHOOKS_CODE_CACHE;
+const modules = new Map();
+const scripts = [];
+
+// undici parses answers with WebAssembly, which V8 recompiles with its optimizing compiler in the
+// background; a short run then waits at exit for a compile it never uses (about 0.3 s). Baseline
+// code is plenty here. Only the commands that send over HTTP take the flag: node:v8 alone costs a
+// few ms of start-up. V8 takes a code cache only under the flags it was made with, so each set of
+// flags has its cache, and the flag is set before any chunk compiles. A command named after an
+// option's value is only slower, never wrong: its chunks compile from source, or its exit waits.
+const SENDERS = new Set(['send', 'retry', 'replay', 'scenario', 'verify', 'listen']);
+const sends = SENDERS.has(process.argv.slice(2).find((arg) => !arg.startsWith('-')));
+if (sends) require('node:v8').setFlagsFromString('--liftoff-only');
+
+// One file for every chunk's cache: [index length, 4 bytes LE][index JSON][caches]. A command
+// reads the index and then only the caches of the chunks it loads.
+const PACK = path.join(BUNDLE, sends ? 'code-cache-liftoff.bin' : 'code-cache.bin');
+
+function openPack() {
+  try {
+    const fd = fs.openSync(PACK, 'r');
+    const length = Buffer.alloc(4);
+    fs.readSync(fd, length, 0, 4, 0);
+    const head = Buffer.alloc(length.readUInt32LE(0));
+    fs.readSync(fd, head, 0, head.length, 4);
+    return { fd, start: 4 + head.length, index: JSON.parse(head.toString('utf8')) };
+  } catch {
+    return { fd: -1, start: 0, index: {} };
+  }
+}
+const pack = openPack();
+
+function cacheOf(name) {
+  const entry = Object.hasOwn(pack.index, name) ? pack.index[name] : undefined;
+  if (!entry) return undefined;
+  const data = Buffer.allocUnsafe(entry[1]);
+  try {
+    return fs.readSync(pack.fd, data, 0, data.length, pack.start + entry[0]) === data.length
+      ? data
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
+const importOutside = (specifier) => import(specifier);
+
+function load(name) {
+  const known = modules.get(name);
+  if (known) return known.exports;
+  const file = path.join(BUNDLE, name);
+  const module = { exports: {} };
+  modules.set(name, module);
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheOf(name) });
+  scripts.push([name, script]);
+  script
+    .runInThisContext()
+    .call(
+      module.exports,
+      module.exports,
+      requireChunk,
+      module,
+      file,
+      BUNDLE,
+      BUNDLE_URL + name,
+      importOutside,
+    );
+  return module.exports;
+}
+
+// Node's own modules come from this file's require; packages (ws, pg) are resolved from the bundle's
+// folder, by one require made on first use (making it costs about a millisecond).
+let outside;
+const BUNDLE_URL = pathToFileURL(BUNDLE + path.sep).href;
+const requireChunk = (id) => {
+  if (id.startsWith('./')) return load(id.slice(2));
+  if (isBuiltin(id)) return require(id);
+  outside ??= createRequire(path.join(BUNDLE, 'cli.js'));
+  return outside(id);
+};
+
+if (mode === 'write') {
+  process.on('exit', () => {
+    // What this run compiled, on top of what the pack already held.
+    const caches = new Map(Object.keys(pack.index).map((name) => [name, cacheOf(name)]));
+    for (const [name, script] of scripts) caches.set(name, script.createCachedData());
+    const index = {};
+    let at = 0;
+    for (const [name, data] of caches) {
+      if (!data) continue;
+      index[name] = [at, data.length];
+      at += data.length;
+    }
+    const head = Buffer.from(JSON.stringify(index));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(head.length);
+    fs.writeFileSync(PACK, Buffer.concat([length, head, ...[...caches.values()].filter(Boolean)]));
+  });
+} else if (mode === 'check') {
+  process.on('exit', () => {
+    const names = (chunks) => (chunks.length === 0 ? 'none' : chunks.map(([name]) => name).join(' '));
+    const refused = scripts.filter(([, script]) => script.cachedDataRejected === true);
+    const absent = scripts.filter(([name]) => !Object.hasOwn(pack.index, name));
+    process.stderr.write(`code cache refused: ${names(refused)}\ncode cache absent: ${names(absent)}\n`);
+  });
+}
+
+load('cli.js').run();

@@ -89,7 +89,7 @@ const lazyRequires = {
 };
 
 // The chunks esbuild splits the CLI into (lazily loaded commands and their shared pieces) are turned
-// into CommonJS, which bin/load-bundle.cjs compiles with V8's code cache: no ES module resolution,
+// into CommonJS, which bin/mes-webhooks.js compiles with V8's code cache: no ES module resolution,
 // and bytecode instead of source for what a command runs.
 const { outputFiles } = await build({
   entryPoints: ['dist/cli.js'],
@@ -130,7 +130,7 @@ for (const chunk of outputFiles) {
 }
 
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
-// for the commands that send, code-cache-liftoff.bin: see bin/load-bundle.cjs), on top of what the
+// for the commands that send, code-cache-liftoff.bin: see bin/mes-webhooks.js), on top of what the
 // runs before it saved. In a scratch home and folder, with none of the user's
 // MES_WEBHOOKS_ settings: nothing of theirs is read, and the send goes to its own listener.
 const home = mkdtempSync(path.join(tmpdir(), 'mes-webhooks-build-'));
