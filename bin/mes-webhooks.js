@@ -27,7 +27,23 @@ const scripts = [];
 // option's value is only slower, never wrong: its chunks compile from source, or its exit waits.
 const SENDERS = new Set(['send', 'retry', 'replay', 'scenario', 'verify', 'listen']);
 const sends = SENDERS.has(process.argv.slice(2).find((arg) => !arg.startsWith('-')));
-if (sends) require('node:v8').setFlagsFromString('--liftoff-only');
+// V8 also refuses Node's own code cache for its modules once a flag changes, and compiling them
+// from source would cost more than the rest of a send: the ones these commands use load first.
+const FOR_SENDING = [
+  'stream',
+  'net',
+  'http',
+  'crypto',
+  'dns',
+  'cluster',
+  'readline',
+  'assert',
+  'string_decoder',
+];
+if (sends) {
+  for (const name of FOR_SENDING) require(`node:${name}`);
+  require('node:v8').setFlagsFromString('--liftoff-only');
+}
 
 // One file for every chunk's cache: [index length, 4 bytes LE][index JSON][caches]. A command
 // reads the index and then only the caches of the chunks it loads.
