@@ -85,8 +85,8 @@ function load(name) {
   const file = path.join(BUNDLE, name);
   const module = { exports: {} };
   modules.set(name, module);
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${fs.readFileSync(file, 'utf8')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheOf(name) });
+  // Each chunk is a function expression (scripts/bundle.mjs) of the parameters below.
+  const script = new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file, cachedData: cacheOf(name) });
   scripts.push([name, script]);
   script
     .runInThisContext()

@@ -126,7 +126,13 @@ for (const chunk of outputFiles) {
   });
   // What remains of import() (a package, a config's provider folder) goes through the loader's own,
   // which Node resolves as in any CommonJS module: code compiled from a cache has no import() of its own.
-  writeFileSync(chunk.path, code.replace(/(?<![\w$.])import\(/g, '__import('));
+  // Written as the function the loader calls (bin/mes-webhooks.js), so that it compiles the file's
+  // text as read, without a wrapped copy of it.
+  const body = code.replace(/(?<![\w$.])import\(/g, '__import(');
+  writeFileSync(
+    chunk.path,
+    `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${body}\n})`,
+  );
 }
 
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
