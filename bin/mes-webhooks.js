@@ -79,17 +79,27 @@ function cacheOf(name) {
 // import() of what is not a chunk: a package (autocannon, pg) or a config's provider folder.
 const importOutside = (specifier) => import(specifier);
 
+// Each file holds one chunk or more (scripts/bundle.mjs): an object of their functions, by name.
+const chunks = new Map();
+function define(fileName) {
+  const file = path.join(BUNDLE, fileName);
+  const script = new vm.Script(fs.readFileSync(file, 'utf8'), {
+    filename: file,
+    cachedData: cacheOf(fileName),
+  });
+  scripts.push([fileName, script]);
+  for (const [name, chunk] of Object.entries(script.runInThisContext())) chunks.set(name, chunk);
+}
+
 function load(name) {
   const known = modules.get(name);
   if (known) return known.exports;
+  if (!chunks.has(name)) define(name);
   const file = path.join(BUNDLE, name);
   const module = { exports: {} };
   modules.set(name, module);
-  // Each chunk is a function expression (scripts/bundle.mjs) of the parameters below.
-  const script = new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file, cachedData: cacheOf(name) });
-  scripts.push([name, script]);
-  script
-    .runInThisContext()
+  chunks
+    .get(name)
     .call(
       module.exports,
       module.exports,

@@ -91,7 +91,7 @@ const lazyRequires = {
 // The chunks esbuild splits the CLI into (lazily loaded commands and their shared pieces) are turned
 // into CommonJS, which bin/mes-webhooks.js compiles with V8's code cache: no ES module resolution,
 // and bytecode instead of source for what a command runs.
-const { outputFiles } = await build({
+const { outputFiles, metafile } = await build({
   entryPoints: ['dist/cli.js'],
   outdir: 'dist/bundle',
   write: false,
@@ -106,10 +106,12 @@ const { outputFiles } = await build({
   // The loader passes each chunk its own file URL.
   define: { 'import.meta.url': '__importMetaUrl' },
   plugins: [undiciPoolOnly, processGlobal, chalkLevelGiven, lazyRequires],
+  metafile: true,
   logLevel: 'warning',
 });
 
 mkdirSync('dist/bundle');
+const functions = new Map();
 for (const chunk of outputFiles) {
   // A chunk loads another through the loader's require, after a tick as import() would.
   const esm = chunk.text.replace(
@@ -126,14 +128,33 @@ for (const chunk of outputFiles) {
   });
   // What remains of import() (a package, a config's provider folder) goes through the loader's own,
   // which Node resolves as in any CommonJS module: code compiled from a cache has no import() of its own.
-  // Written as the function the loader calls (bin/mes-webhooks.js), so that it compiles the file's
-  // text as read, without a wrapped copy of it.
   const body = code.replace(/(?<![\w$.])import\(/g, '__import(');
-  writeFileSync(
-    chunk.path,
-    `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${body}\n})`,
+  functions.set(
+    path.basename(chunk.path),
+    `function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${body}\n}`,
   );
 }
+
+// cli.js and the chunks it imports as it starts, and those they import in turn, always load
+// together: one file for all of them, so a start reads and compiles one file where it read a dozen.
+// Each file is an object of the chunks it holds, each the function the loader (bin/mes-webhooks.js)
+// calls with that chunk's exports, require and module.
+const staticImports = (name) =>
+  metafile.outputs[`dist/bundle/${name}`].imports
+    .filter((i) => i.kind === 'import-statement' && !i.external)
+    .map((i) => path.basename(i.path));
+const atStart = new Set();
+const visit = (name) => {
+  if (atStart.has(name)) return;
+  atStart.add(name);
+  staticImports(name).forEach(visit);
+};
+visit('cli.js');
+const fileOf = (names) =>
+  `({${names.map((name) => `${JSON.stringify(name)}: ${functions.get(name)}`).join(',\n')}})`;
+writeFileSync('dist/bundle/cli.js', fileOf([...atStart]));
+for (const name of functions.keys())
+  if (!atStart.has(name)) writeFileSync(path.join('dist/bundle', name), fileOf([name]));
 
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
 // for the commands that send, code-cache-liftoff.bin: see bin/mes-webhooks.js), on top of what the
