@@ -66,6 +66,7 @@ export async function run(): Promise<void> {
   const ctx = processContext();
   const code = await main(process.argv.slice(2), ctx);
   process.exitCode = code;
-  // Long-lived handles (sockets in keep-alive, signal listeners) must not hold the process.
-  setTimeout(() => process.exit(code), 50).unref();
+  // Long-lived handles (sockets in keep-alive, a server) must not hold the process. A short command
+  // usually leaves none, and then needs no timer either.
+  if (process.getActiveResourcesInfo().length > 0) setTimeout(() => process.exit(code), 50).unref();
 }
