@@ -1,4 +1,4 @@
-import { EVENT_SCHEMAS } from '../generated/schemas.js';
+import { eventSchemas } from '../generated/schemas.js';
 import type { JsonSchema, SchemaResult } from './types.js';
 import { compileSchema, type Validator } from './validate.js';
 
@@ -6,13 +6,14 @@ const compiled = new Map<string, Validator>();
 
 /** The JSON Schema of a built-in event, if the catalog defines one. */
 export function schemaFor(provider: string, event: string): JsonSchema | undefined {
-  const byEvent = Object.hasOwn(EVENT_SCHEMAS, provider) ? EVENT_SCHEMAS[provider] : undefined;
+  const schemas = eventSchemas();
+  const byEvent = Object.hasOwn(schemas, provider) ? schemas[provider] : undefined;
   return byEvent && Object.hasOwn(byEvent, event) ? byEvent[event] : undefined;
 }
 
 /** Every provider's schemas, in catalog order. */
 export function allSchemas(): Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> {
-  return EVENT_SCHEMAS;
+  return eventSchemas();
 }
 
 /** Validators of schemas a config's providers bring, compiled on first use, by schema object. */
