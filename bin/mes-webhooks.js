@@ -39,6 +39,7 @@ const FOR_SENDING = [
   'readline',
   'assert',
   'string_decoder',
+  'fs/promises',
 ];
 if (sends) {
   for (const name of FOR_SENDING) require(`node:${name}`);
