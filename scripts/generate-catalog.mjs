@@ -60,7 +60,14 @@ mkdirSync(path.join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(path.join(root, 'src', 'generated', 'catalog.ts'), out);
 writeFileSync(
   path.join(root, 'src', 'generated', 'schemas.ts'),
-  `// Generated from schemas/ by scripts/generate-catalog.mjs at build time. Do not edit.\nimport type { JsonSchema } from '../schema/types.js';\n\ntype Schemas = Readonly<Record<string, Readonly<Record<string, JsonSchema>>>>;\nlet schemas: Schemas | undefined;\n\n/** Every built-in event's JSON Schema (2020-12), by provider and event; read on first use (a short command that checks no event loads none). */\nexport const eventSchemas = (): Schemas => (schemas ??= ${asJsonParse(schemas)});\n`,
+  `// Generated from schemas/ by scripts/generate-catalog.mjs at build time. Do not edit.\n\n/** Every built-in event's JSON Schema (2020-12) as JSON text, by provider and event: src/schema/registry.ts parses each when it is first needed. */\nexport const EVENT_SCHEMA_TEXTS: Readonly<Record<string, Readonly<Record<string, string>>>> = ${asJsonParse(
+    Object.fromEntries(
+      Object.entries(schemas).map(([provider, events]) => [
+        provider,
+        Object.fromEntries(Object.entries(events).map(([name, schema]) => [name, JSON.stringify(schema)])),
+      ]),
+    ),
+  )};\n`,
 );
 
 // The version as a constant: no package.json read at start-up, and the bundle needs no path to it.

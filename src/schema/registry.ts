@@ -1,19 +1,28 @@
-import { eventSchemas } from '../generated/schemas.js';
+import { EVENT_SCHEMA_TEXTS } from '../generated/schemas.js';
 import type { JsonSchema, SchemaResult } from './types.js';
 import { compileSchema, type Validator } from './validate.js';
 
 const compiled = new Map<string, Validator>();
+const parsed = new Map<string, JsonSchema>();
 
-/** The JSON Schema of a built-in event, if the catalog defines one. */
+/** The JSON Schema of a built-in event, if the catalog defines one: parsed once, when first asked for. */
 export function schemaFor(provider: string, event: string): JsonSchema | undefined {
-  const schemas = eventSchemas();
-  const byEvent = Object.hasOwn(schemas, provider) ? schemas[provider] : undefined;
-  return byEvent && Object.hasOwn(byEvent, event) ? byEvent[event] : undefined;
+  const texts = Object.hasOwn(EVENT_SCHEMA_TEXTS, provider) ? EVENT_SCHEMA_TEXTS[provider] : undefined;
+  if (!texts || !Object.hasOwn(texts, event)) return undefined;
+  const key = `${provider}\u0000${event}`;
+  let schema = parsed.get(key);
+  if (!schema) parsed.set(key, (schema = JSON.parse(texts[event]!) as JsonSchema));
+  return schema;
 }
 
 /** Every provider's schemas, in catalog order. */
 export function allSchemas(): Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> {
-  return eventSchemas();
+  return Object.fromEntries(
+    Object.entries(EVENT_SCHEMA_TEXTS).map(([provider, texts]) => [
+      provider,
+      Object.fromEntries(Object.keys(texts).map((event) => [event, schemaFor(provider, event)!])),
+    ]),
+  );
 }
 
 /** Validators of schemas a config's providers bring, compiled on first use, by schema object. */
