@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-// CommonJS (bin/package.json): Node starts the command without its ES module loader, and the
-// loader is this one file, with nothing more to resolve.
-// Loads the CLI's bundle (dist/bundle/, CommonJS chunks) with V8's code cache: each chunk is
-// compiled from the bytecode saved beside it at build time instead of from its source, which is
-// most of a short command's start-up. A cache made by another Node (or flags) is refused by V8,
+// Loads the CLI's bundle (dist/bundle/, CommonJS chunks) with V8's code cache: each file of chunks
+// is compiled from the bytecode saved for it at build time instead of from its source, which is
+// most of a short command's start-up. CommonJS (bin/package.json), and one file: Node starts the
+// command without its ES module loader and with nothing more to resolve. A cache made by another Node (or flags) is refused by V8,
 // and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
 // training runs) saves what this run compiled, on top of what the cache already held; =check
 // names on stderr, at exit, each chunk whose cache V8 refused and each the cache does not have.
