@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, transform } from 'esbuild';
+import ts from 'typescript';
 
 // Chunk names carry content hashes: without a clean folder, every build leaves the last one's behind.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -110,6 +111,37 @@ const { outputFiles, metafile } = await build({
   logLevel: 'warning',
 });
 
+/** The import() calls of a chunk's code, found by parsing it (not text that only looks like one). */
+function importCalls(code) {
+  const calls = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) calls.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('chunk.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS));
+  return calls.sort((a, b) => b.getStart() - a.getStart());
+}
+
+/** Each import() of another chunk made a require after a tick, as import() would wait. */
+function chunkImportsRequired(code) {
+  let out = code;
+  for (const call of importCalls(code)) {
+    const [specifier] = call.arguments;
+    if (!specifier || !ts.isStringLiteral(specifier) || !/^\.\/[\w.-]+\.js$/.test(specifier.text)) continue;
+    const required = `Promise.resolve().then(() => require(${JSON.stringify(specifier.text)}))`;
+    out = `${out.slice(0, call.getStart())}${required}${out.slice(call.getEnd())}`;
+  }
+  return out;
+}
+
+/** What remains of import() (a package, a config's provider folder) goes through the loader's own. */
+function throughLoaderImport(code) {
+  let out = code;
+  for (const call of importCalls(code))
+    out = `${out.slice(0, call.getStart())}__${out.slice(call.getStart())}`;
+  return out;
+}
+
 // esbuild's CommonJS interop copies every export of a module onto a new object, one property
 // definition each: a chunk's own exports (`__toCommonJS`) and each Node module imported with a
 // default import (`__toESM`, about a hundred for node:fs). A start runs dozens of them. The same
@@ -130,12 +162,7 @@ function lighterInterop(code) {
 mkdirSync('dist/bundle');
 const functions = new Map();
 for (const chunk of outputFiles) {
-  // A chunk loads another through the loader's require, after a tick as import() would.
-  const esm = chunk.text.replace(
-    /\bimport\((["'])\.\/([\w.-]+\.js)\1\)/g,
-    'Promise.resolve().then(() => require("./$2"))',
-  );
-  const { code } = await transform(esm, {
+  const { code } = await transform(chunkImportsRequired(chunk.text), {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -143,9 +170,9 @@ for (const chunk of outputFiles) {
     minifyWhitespace: true,
     minifySyntax: true,
   });
-  // What remains of import() (a package, a config's provider folder) goes through the loader's own,
-  // which Node resolves as in any CommonJS module: code compiled from a cache has no import() of its own.
-  const body = lighterInterop(code.replace(/(?<![\w$.])import\(/g, '__import('));
+  // Node resolves the loader's import() as in any CommonJS module: code compiled from a cache has no
+  // import() of its own.
+  const body = lighterInterop(throughLoaderImport(code));
   functions.set(
     path.basename(chunk.path),
     `function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${body}\n}`,
