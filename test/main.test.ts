@@ -102,12 +102,6 @@ describe('main(argv, ctx)', () => {
     expect(exported.stderrText()).toMatch(/Wrote 1 entry to stdout/);
   });
 
-  it('maps an interruption to exit 130', async () => {
-    const { InterruptedError } = await import('../src/core/errors.js');
-    const { presentError } = await import('../src/ui/errors.js');
-    expect(presentError(new InterruptedError()).exitCode).toBe(130);
-  });
-
   it('plays a retry schedule on the fake clock: minutes of waiting, no real time', async () => {
     let calls = 0;
     const target = await receiver(() => ({ status: ++calls < 3 ? 503 : 200 }));

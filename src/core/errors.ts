@@ -21,8 +21,7 @@ export type ErrorCode =
   | 'E_NOT_IN_LOG'
   | 'E_NOT_CAPTURABLE'
   | 'E_EXISTS'
-  | 'E_UNWRITABLE'
-  | 'E_INTERRUPTED';
+  | 'E_UNWRITABLE';
 
 /** An error with a stable code, the exit code the CLI ends with, and a hint naming what to do next. */
 export class CliError extends Error {
@@ -41,13 +40,6 @@ export class CliError extends Error {
 export class UsageError extends CliError {
   constructor(message: string, hint?: string, code: ErrorCode = 'E_USAGE') {
     super(message, 2, hint, code);
-  }
-}
-
-/** The user stopped the run (Ctrl-C) before it finished: the CLI exits 130. */
-export class InterruptedError extends CliError {
-  constructor(message = 'stopped before the end') {
-    super(message, 1, undefined, 'E_INTERRUPTED');
   }
 }
 

@@ -17,7 +17,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 export const EXIT_INTERRUPTED = 130;
 
 export function presentError(error: CliError): Presented {
-  const exitCode = error.code === 'E_INTERRUPTED' ? EXIT_INTERRUPTED : error.exitCode;
+  const { exitCode } = error;
   if (error.code === 'E_UNKNOWN_EVENT' && error.hint)
     return {
       message: error.message,
