@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { autocannon, BIN, perSecond, report, run, spread, two } from './lib.mjs';
-import { startPostgres } from './pg-server.mjs';
+import { startPostgres } from '../test/helpers/pg-server.mjs';
 
 const CONNECTIONS = 32;
 const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
@@ -50,7 +50,7 @@ export async function storeCase(
 ) {
   const payload = await run(process.execPath, [BIN, 'payload', 'work_order.created', '--json'], { env });
   const delivery = JSON.parse(payload.stdout);
-  const server = await startPostgres();
+  const server = await startPostgres({ durable: true });
   const file = [];
   const db = [];
   const ratios = [];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli.js';
-import { startPostgres, type PgServer } from './helpers/postgres.js';
+import { startPostgres, type PgServer } from './helpers/pg-server.mjs';
 import { startReceiver } from './helpers/receiver.js';
 
 // A real PostgreSQL server for the whole file. If it cannot start, beforeAll throws and every test

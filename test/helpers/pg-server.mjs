@@ -1,16 +1,19 @@
+// A throwaway PostgreSQL server, for the tests and the bench alike (so it is JavaScript: the bench
+// runs on plain Node): initdb into a temporary folder, started on a free loopback port with its
+// socket in that folder, removed at the end. initdb refuses to run as root, so as root it runs as
+// `postgres`.
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 
 const run = promisify(execFile);
 export const PG_PASSWORD = 'mes-webhooks-test';
 
 /** The newest PostgreSQL whose initdb is installed (Debian keeps them in /usr/lib/postgresql/N/bin). */
-export function postgresBin(): string {
+export function postgresBin() {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
@@ -19,68 +22,54 @@ export function postgresBin(): string {
     : [];
   if (versions.length === 0)
     throw new Error(`no PostgreSQL under ${root}: install the postgresql package (.ci/run does)`);
-  return path.join(root, versions[0]!, 'bin');
+  return path.join(root, versions[0], 'bin');
 }
 
-function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
-export interface PgServer {
-  port: number;
-  /** A URL for a database of this server (created by createDatabase). */
-  url(database: string, password?: string): string;
-  createDatabase(name: string): Promise<string>;
-  /** Stops the server, keeping its data: a database gone away. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-  /** Stops it and removes every file. */
-  destroy(): Promise<void>;
-}
-
 /**
- * A throwaway PostgreSQL server: initdb into a temporary folder, started on a free loopback port
- * with its socket in that folder. initdb refuses to run as root, so as root it runs as `postgres`.
+ * Starts a server. `durable` keeps PostgreSQL's default durability (fsync and synchronous commit),
+ * as the bench needs to compare it with a file log; tests leave it off, for speed.
  */
-export async function startPostgres(): Promise<PgServer> {
+export async function startPostgres({ durable = false } = {}) {
   const bin = postgresBin();
   const dir = mkdtempSync(path.join(tmpdir(), 'mes-webhooks-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
-  const sh = (tool: string, args: string[]) =>
+  const sh = (tool, args) =>
     asRoot
       ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
       : run(path.join(bin, tool), args);
   const pwfile = path.join(dir, 'pw');
   writeFileSync(pwfile, `${PG_PASSWORD}\n`, { mode: 0o600 });
   if (asRoot) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: user } = await run('id', ['-u', 'postgres']);
     const { stdout: group } = await run('id', ['-g', 'postgres']);
-    chownSync(dir, Number(stdout), Number(group));
-    chownSync(pwfile, Number(stdout), Number(group));
+    chownSync(dir, Number(user), Number(group));
+    chownSync(pwfile, Number(user), Number(group));
   }
+  const auth = ['--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust'];
   await sh('initdb', [
     '-D',
     data,
     '-U',
     'postgres',
-    '--pwfile',
-    pwfile,
-    '--auth-host=scram-sha-256',
-    '--auth-local=trust',
+    ...auth,
     '-E',
     'UTF8',
-    '--no-sync',
+    ...(durable ? [] : ['--no-sync']),
   ]);
   const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? '' : ' -c fsync=off'}`;
   const start = async () => {
     await sh('pg_ctl', [
       'start',
@@ -92,26 +81,20 @@ export async function startPostgres(): Promise<PgServer> {
       '-l',
       path.join(dir, 'server.log'),
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      options,
     ]);
   };
   const stop = async () => {
     await sh('pg_ctl', ['stop', '-D', data, '-w', '-m', 'fast']);
   };
   await start();
-  const url = (database: string, password = PG_PASSWORD) =>
+  const url = (database, password = PG_PASSWORD) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     port,
     url,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url('postgres') });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      await sh('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-qc', `CREATE DATABASE ${name}`]);
       return url(name);
     },
     stop,
