@@ -35,7 +35,6 @@ const FOR_SENDING = [
   'crypto',
   'dns',
   'cluster',
-  'readline',
   'assert',
   'string_decoder',
   'fs/promises',

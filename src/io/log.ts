@@ -1,10 +1,10 @@
 import { createReadStream, writeSync } from 'node:fs';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { systemRuntime, type Runtime } from './runtime.js';
 import { logLine } from '../core/delivery-json.js';
+import { readLines } from './read-lines.js';
 
 export const LOG_FILE_NAME = 'deliveries.jsonl';
 const FILE_MODE = 0o600;
@@ -176,7 +176,7 @@ export async function* readDeliveries(
   } catch {
     return;
   }
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = readLines({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const record = parseRecord(line);

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { DeliveryRecord, RecordedBody } from '../core/delivery.js';
 import { UsageError } from '../core/errors.js';
 import { lineContains, matcher, prefilterFor, type LogFilter } from '../core/query.js';
@@ -14,6 +13,7 @@ import {
   type ReadStats,
 } from './log.js';
 import type { Runtime } from './runtime.js';
+import { readLines } from './read-lines.js';
 
 export const LOG_URL_ENV = 'MES_WEBHOOKS_LOG_URL';
 /** How often a followed file is looked at for new records. */
@@ -122,7 +122,7 @@ export async function* readJsonlLines(
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const line of readLines({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
       const record = JSON.parse(line);
