@@ -166,8 +166,10 @@ class Connection {
         this.buf = undefined;
       }
       this.queue.push(slot);
+      // From the first request on, the keep-alive timeout: reset by every read and write, and
+      // ignored while an answer is pending (so not set again for each request).
+      if (!this.served) this.socket.setTimeout(KEEP_ALIVE_MS);
       this.served = true;
-      this.socket.setTimeout(0);
       host.take(head, body, slot);
     }
   }
@@ -191,7 +193,6 @@ class Connection {
     if (queue.length > 0 || this.hungUp()) return;
     if (this.closing()) socket.end();
     else if (this.handing) this.handOffWhenIdle();
-    else socket.setTimeout(KEEP_ALIVE_MS);
   }
 
   /** Gives the connection to node:http, with what it has not read, once no answer is pending. */
