@@ -143,6 +143,15 @@ describe('the fast path', () => {
     expect(ids).toEqual(deliveries.map((d) => d.deliveryId));
   });
 
+  it('answers 300 requests pipelined in one write, in order, taking no more than a few at a time', async () => {
+    const { port, deliveries } = await start();
+    const bodies = Array.from({ length: 300 }, (_, i) => `{"type":"work_order.created","n":${i}}`);
+    const { answers } = await exchange(port, [bodies.map((b) => post(b)).join('')], 300);
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 200));
+    expect(deliveries.map((d) => d.request.body)).toEqual(bodies);
+    expect(answers.map((a) => JSON.parse(a.body).deliveryId)).toEqual(deliveries.map((d) => d.deliveryId));
+  });
+
   it('reads a chunked body with trailers through node:http, and refuses a bad chunk size with 400 and a close', async () => {
     const { port, deliveries } = await start();
     const chunked = (body: string) =>

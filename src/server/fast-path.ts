@@ -7,6 +7,8 @@ import { readRequestHead, type RequestHead } from './request-head.js';
 export const KEEP_ALIVE_MS = 5_000;
 const KEEP_ALIVE = 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n';
 const CLOSE = 'Connection: close\r\n\r\n';
+/** Pipelined requests taken ahead of their answers, at most, before reading stops for a while. */
+const MAX_PENDING = 32;
 // What node:http refuses in a header value it writes.
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
@@ -115,18 +117,21 @@ class Connection {
   /** Nothing more is read: the client asked to close, or has sent its last byte. */
   private last = false;
   private served = false;
+  /** Reading stopped until answers go out: too many pending, or the client is not reading. */
+  private held = false;
 
   constructor(
     private readonly path: FastPath,
     readonly socket: Socket,
   ) {
-    socket.setNoDelay(true);
+    // No delay and keep-alive are set already: node:http's server accepted the connection.
     socket.setTimeout(path.host.headersTimeoutMs);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('timeout', this.onTimeout);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    socket.on('drain', this.release);
   }
 
   hungUp(): boolean {
@@ -144,12 +149,27 @@ class Connection {
   private readonly onData = (chunk: Buffer): void => {
     if (this.last) return;
     this.buf = this.buf === undefined ? chunk : Buffer.concat([this.buf, chunk]);
-    if (!this.handing) this.read();
+    if (!this.handing) this.pump();
   };
+
+  private pump(): void {
+    try {
+      this.read();
+    } catch {
+      // Nothing here should throw; if it does, this connection ends, never the process.
+      this.socket.destroy();
+    }
+  }
 
   private read(): void {
     const { host } = this.path;
     while (this.buf !== undefined && !this.last) {
+      // As node:http does, a client that pipelines without reading its answers waits.
+      if (this.queue.length >= MAX_PENDING || this.socket.writableNeedDrain) {
+        this.held = true;
+        this.socket.pause();
+        return;
+      }
       const buf = this.buf;
       const head = readRequestHead(buf, host.maxBodyBytes);
       const end = head ? head.bodyStart + head.length : Infinity;
@@ -190,10 +210,19 @@ class Connection {
       }
       if (slot.close) socket.end();
     }
-    if (queue.length > 0 || this.hungUp()) return;
-    if (this.closing()) socket.end();
-    else if (this.handing) this.handOffWhenIdle();
+    if (this.hungUp()) return;
+    if (queue.length === 0 && this.closing()) return void socket.end();
+    if (queue.length === 0 && this.handing) return this.handOffWhenIdle();
+    this.release();
   }
+
+  /** Reads again once the answers pending are few and the client takes what is written. */
+  private readonly release = (): void => {
+    if (!this.held || this.queue.length >= MAX_PENDING || this.socket.writableNeedDrain) return;
+    this.held = false;
+    this.socket.resume();
+    if (!this.handing) this.pump();
+  };
 
   /** Gives the connection to node:http, with what it has not read, once no answer is pending. */
   private handOffWhenIdle(): void {
@@ -210,6 +239,7 @@ class Connection {
     socket.removeListener('timeout', this.onTimeout);
     socket.removeListener('error', this.onError);
     socket.removeListener('close', this.onClose);
+    socket.removeListener('drain', this.release);
     // Paused, so that the bytes put back wait for node:http's reader instead of going out now.
     socket.pause();
     if (this.buf !== undefined) socket.unshift(this.buf);
