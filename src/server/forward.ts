@@ -21,6 +21,12 @@ export function forwardableHeaders(headers: Record<string, string>): Record<stri
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
+export interface ForwardOptions {
+  runtime: Runtime;
+  timeoutMs: number;
+  dispatcher: HttpClient;
+}
+
 /** Passes a received delivery on with its exact bytes and headers, so signatures stay valid. */
 export function forwardDelivery(
   received: Pick<
@@ -28,7 +34,7 @@ export function forwardDelivery(
     'deliveryId' | 'groupId' | 'provider' | 'event' | 'eventId' | 'scheme' | 'request'
   >,
   target: string,
-  options: { runtime: Runtime; timeoutMs: number; dispatcher: HttpClient },
+  options: ForwardOptions,
 ): Promise<DeliveryRecord> {
   const url = new URL(received.request.url, target);
   // The target's own path wins; the query string of the delivery is kept.

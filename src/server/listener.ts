@@ -1,28 +1,26 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
+import type { AddressInfo, Socket } from 'node:net';
+import type { DeliveryRecord } from '../core/delivery.js';
 import { createFlakyPolicy, seededRandom, type FlakyOptions } from '../core/flaky.js';
 import { normalizeHeaders } from '../core/headers.js';
-import { unixSeconds } from '../core/providers/types.js';
 import type { Registry } from '../core/registry.js';
-import { inspectDelivery, receivedRecord, type Inspection } from '../core/inspect.js';
 import { createDispatcher } from '../io/http.js';
-import { newDeliveryId, type Runtime } from '../io/runtime.js';
+import type { Runtime } from '../io/runtime.js';
 import { feedSink } from '../pipeline/sinks/feed.js';
-import { DeliveryStream, type DeliveryEvent, type DeliveryRole } from '../pipeline/stream.js';
-import { madeLogText } from '../pipeline/text.js';
+import { DeliveryStream, type DeliveryRole } from '../pipeline/stream.js';
 import { readBody } from './body.js';
 import { Feed } from './feed.js';
-import { forwardDelivery } from './forward.js';
-import { answerClientError, faultMessage, guarded } from './guard.js';
+import { deliver, deliverFault, type DeliveryHost } from './deliver.js';
+import { FastPath } from './fast-path.js';
+import { forwardDelivery, type ForwardOptions } from './forward.js';
+import { answerClientError, guarded } from './guard.js';
 import { History, isTruncated } from './history.js';
-import { answerOf, gone, JSON_TYPE, NOT_INSPECTED, settle, type Reply } from './received.js';
+import { responseRespondent, type Respondent } from './received.js';
+import type { RequestHead } from './request-head.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 import { targetPath } from './target.js';
-import { payloadVerdict, schemaVerdict, type SchemaVerdict } from '../schema/verdict.js';
 
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
 
@@ -74,15 +72,16 @@ export interface ListenerEvents {
   record: [DeliveryRecord];
 }
 
-export class Listener extends EventEmitter<ListenerEvents> implements ControlHost {
+export class Listener extends EventEmitter<ListenerEvents> implements ControlHost, DeliveryHost {
   readonly server: Server;
   readonly feed: Feed;
   readonly stream: DeliveryStream;
   readonly history = new History();
   /** Deliveries answered 503 because the log could not keep them. */
   unlogged = 0;
-  private readonly decide: ReturnType<typeof createFlakyPolicy>;
+  readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
+  private readonly fast: FastPath;
   url = '';
 
   constructor(readonly options: ListenerOptions) {
@@ -100,9 +99,29 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       },
       guarded(
         (req, res) => this.handle(req, res),
-        (req, res, error) => this.fault(req, res, error),
+        (req, res, error) => {
+          const arrival = {
+            method: req.method ?? 'POST',
+            url: req.url ?? '/',
+            headers: normalizeHeaders(req.headers),
+          };
+          return deliverFault(this, arrival, responseRespondent(res), error);
+        },
       ),
     );
+    // Connections meet the fast path first; node:http gets those it does not take.
+    const nodeConnection = this.server.listeners('connection')[0] as (socket: Socket) => void;
+    this.server.removeListener('connection', nodeConnection);
+    this.fast = new FastPath(
+      {
+        maxBodyBytes: options.maxBodyBytes,
+        headersTimeoutMs: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+        takes: (url) => this.takesPath(url),
+        take: (head, body, to) => this.takeFast(head, body, to),
+      },
+      (socket) => nodeConnection.call(this.server, socket),
+    );
+    this.server.on('connection', (socket: Socket) => this.fast.accept(socket));
     this.feed = new Feed({
       token: options.token,
       hello: () => ({ fields: { forwardTo: options.forwardTo ?? null }, deliveries: this.history.texts() }),
@@ -143,8 +162,12 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
+      this.fast.closeIdle();
       // Clients holding a connection open must not keep the process alive.
-      setTimeout(() => this.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      setTimeout(() => {
+        this.server.closeAllConnections();
+        this.fast.closeAll();
+      }, CLOSE_GRACE_MS).unref();
     });
     await this.dispatcher.close();
   }
@@ -165,7 +188,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     return record;
   }
 
-  private forwardOptions() {
+  forwardOptions(): ForwardOptions {
     return {
       runtime: this.options.runtime,
       timeoutMs: this.options.forwardTimeoutMs ?? FORWARD_TIMEOUT_MS,
@@ -173,32 +196,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     };
   }
 
-  private get role(): DeliveryRole | undefined {
+  get role(): DeliveryRole | undefined {
     return this.options.echo ? 'echo' : undefined;
-  }
-
-  /** The last resort: something threw while handling a request. Answer 500 and keep a record. */
-  private async fault(req: IncomingMessage, res: ServerResponse, error: unknown): Promise<void> {
-    const deliveryId = newDeliveryId(this.options.runtime);
-    const request = {
-      method: req.method ?? 'POST',
-      url: req.url ?? '/',
-      headers: normalizeHeaders(req.headers),
-      bytes: Buffer.alloc(0),
-    };
-    const record = receivedRecord(deliveryId, this.options.runtime.now(), request, NOT_INSPECTED);
-    const body = Buffer.from(
-      JSON.stringify({ ok: false, deliveryId, error: 'the listener could not handle this request' }),
-    );
-    const answered = !res.headersSent && !res.destroyed;
-    const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
-    settle(record, answered ? { status: 500, headers, body } : 'gone', 0);
-    record.error = { code: 'LISTENER_FAULT', message: faultMessage(error) };
-    this.history.add(record);
-    await this.stream.emit({ type: 'delivery', record, ...(this.role ? { role: this.role } : {}) });
-    if (answered && !res.headersSent && !res.destroyed) res.writeHead(500, headers).end(body);
-    else res.destroy();
-    this.emit('record', record);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -229,116 +228,29 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const arrived = this.options.runtime.now();
     const started = this.options.runtime.monotonicMs();
     const bytes = await readBody(req, res, this.options.maxBodyBytes);
-    if (bytes) await this.complete(req, res, bytes, arrived, started);
+    if (!bytes) return;
+    const arrival = { method: req.method ?? 'POST', url: raw, headers: normalizeHeaders(req.headers) };
+    await deliver(this, arrival, bytes, responseRespondent(res), arrived, started);
   }
 
-  private async complete(
-    req: IncomingMessage,
-    res: ServerResponse,
-    bytes: Buffer,
-    arrived: Date,
-    started: number,
-  ) {
-    const { options } = this;
-    const headers = normalizeHeaders(req.headers);
-    const seen = inspectDelivery(headers, bytes, options.secret, unixSeconds(arrived), options.registry);
-    const deliveryId = newDeliveryId(options.runtime);
-    const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers, bytes };
-    const record = receivedRecord(deliveryId, arrived, request, seen);
-    if (!seen.problem && options.schemaCheck !== false) record.schema = this.verdictOf(record, seen, bytes);
+  /** A delivery the fast path read whole. */
+  private takeFast(head: RequestHead, body: Buffer, to: Respondent): void {
+    const arrived = this.options.runtime.now();
+    const started = this.options.runtime.monotonicMs();
+    const arrival = { method: 'POST', url: head.url, headers: head.headers };
+    deliver(this, arrival, body, to, arrived, started)
+      .catch((error: unknown) => deliverFault(this, arrival, to, error))
+      .catch(() => to.drop());
+  }
 
-    // The answer as a string: written with its head in one write to the socket.
-    const reply: Reply = { status: 200, type: JSON_TYPE, body: JSON.stringify({ ok: true, deliveryId }) };
-    const json = (code: number, body: Record<string, unknown>) => {
-      reply.status = code;
-      reply.type = JSON_TYPE;
-      reply.body = JSON.stringify({ ok: code < 300, deliveryId, ...body });
-    };
-    // Katana's events carry no id; its retries resend the same bytes, so the body stands in for one.
-    const decision = seen.problem
-      ? { status: undefined }
-      : this.decide(seen.eventId ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-    if (seen.problem) json(400, { error: seen.problem });
-    else if (options.strict && seen.signature.verdict !== 'valid') {
-      json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
-    } else if (options.strictSchema && record.schema?.verdict === 'invalid') {
-      json(422, {
-        error: `the body does not match the ${record.event} schema`,
-        problems: record.schema.problems,
-      });
-    } else if (decision.status !== undefined) {
-      record.simulated = decision.simulated;
-      json(
-        decision.status,
-        decision.status >= 300 ? { error: `simulated by mes-webhooks (${decision.simulated})` } : {},
-      );
-    } else if (options.forwardTo) {
-      const leg = await forwardDelivery(record, options.forwardTo, this.forwardOptions());
-      record.forward = {
-        deliveryId: leg.deliveryId,
-        url: leg.request.url,
-        status: leg.status,
-        durationMs: leg.durationMs,
-        ...(leg.error ? { error: leg.error } : {}),
-      };
-      // A leg that could not be written: the delivery's own record decides the answer.
-      await this.stream.emit({ type: 'delivery', record: leg, role: 'leg' }).catch(() => undefined);
-      this.emit('record', leg);
-      if (leg.response) {
-        reply.status = leg.response.status;
-        reply.body = bodyBytes(leg.response);
-        reply.type = leg.response.headers['content-type'];
-      } else {
-        json(502, { error: `the app at ${options.forwardTo} did not answer: ${leg.error?.message}` });
-      }
-    }
-    if (options.delayMs) await options.runtime.sleep(options.delayMs);
+  /** Deliveries and requests the listener takes; the path is read without `new URL()`. */
+  private takesPath(raw: string): boolean {
+    return !raw.startsWith(CONTROL_PREFIX) && (!this.options.path || targetPath(raw) === this.options.path);
+  }
 
-    // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
-    // Not for the in-process receiver of send: its sender's run only warns about the log.
-    const durable = !options.echo;
-    const broken = durable ? this.stream.failure() : undefined;
-    if (broken) this.refuse(record, json, broken);
-    // Acknowledge after logging: the record of what goes out is written before it goes out.
-    settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
-    this.history.add(record);
-    const event: DeliveryEvent = this.role
-      ? { type: 'delivery', record, role: this.role }
-      : { type: 'delivery', record };
-    const outcome = await this.stream.emit(event);
-    if (durable && outcome.unwritten && !broken) {
-      // The write failed just now: the sinks saw the planned answer, the sender gets 503.
-      this.refuse(record, json, outcome.unwritten);
-      settle(record, answerOf(res, reply), options.runtime.monotonicMs() - started);
-      this.history.add(record);
-    } else {
-      const line = madeLogText(event);
-      if (line !== undefined) this.history.seal(deliveryId, line);
-    }
-    if (record.status !== null && !gone(res))
-      res.writeHead(reply.status, record.response!.headers).end(reply.body);
-    else res.destroy();
+  recorded(record: DeliveryRecord, delivered: boolean): void {
     this.emit('record', record);
-    this.emit('delivery', record);
-  }
-
-  /** The schema verdict, from the body inspection already parsed. */
-  private verdictOf(record: DeliveryRecord, seen: Inspection, bytes: Buffer): SchemaVerdict {
-    const own = seen.provider?.schemas;
-    return record.provider !== null && record.event !== null
-      ? payloadVerdict(record.provider, record.event, seen.payload, own)
-      : schemaVerdict(record.provider, record.event, bytes, own);
-  }
-
-  /** A delivery the log could not keep: not acknowledged. */
-  private refuse(
-    record: DeliveryRecord,
-    json: (code: number, body: Record<string, unknown>) => void,
-    reason: string,
-  ): void {
-    this.unlogged++;
-    json(503, { error: `not stored: ${reason}` });
-    record.error = { code: 'LOG_UNWRITABLE', message: reason };
+    if (delivered) this.emit('delivery', record);
   }
 }
 

@@ -38,11 +38,30 @@ export interface Reply {
   body: string | Buffer;
 }
 
+/** Where a delivery's answer goes: a node:http response, or a connection of the fast path. */
+export interface Respondent {
+  /** No one is there to get an answer (the sender hung up, or an answer went out already). */
+  gone(): boolean;
+  /** Sends the answer with exactly these headers. */
+  send(status: number, headers: Record<string, string>, body: string | Buffer): void;
+  /** Hangs up without an answer. */
+  drop(): void;
+}
+
 export const gone = (res: ServerResponse) => res.destroyed || res.socket === null || !res.socket.writable;
 
+/** A node:http response as a respondent. */
+export function responseRespondent(res: ServerResponse): Respondent {
+  return {
+    gone: () => res.headersSent || gone(res),
+    send: (status, headers, body) => void res.writeHead(status, headers).end(body),
+    drop: () => void res.destroy(),
+  };
+}
+
 /** The answer a delivery is about to get, with its exact headers, or 'gone' when no one is there to get it. */
-export function answerOf(res: ServerResponse, reply: Reply): Answer {
-  if (gone(res)) return 'gone';
+export function answerOf(to: Respondent, reply: Reply): Answer {
+  if (to.gone()) return 'gone';
   const length = String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
   const headers: Record<string, string> =
     reply.type === undefined
