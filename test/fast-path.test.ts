@@ -48,7 +48,9 @@ function answersIn(bytes: Buffer): Answer[] {
       headers[field.slice(0, colon).toLowerCase()] = field.slice(colon + 1).trim();
     }
     const status = Number(line!.split(' ')[1]);
-    const length = status < 200 ? 0 : Number(headers['content-length'] ?? 0);
+    // As a client reads them: 1xx, 204 and 304 end at their head, whatever a header says.
+    const length =
+      status < 200 || status === 204 || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
     answers.push({ status, headers, body: bytes.toString('utf8', end + 4, end + 4 + length) });
     at = end + 4 + length;
   }
@@ -61,12 +63,12 @@ interface Exchange {
 }
 
 /**
- * Writes each chunk (one write each, each after the last has gone out), then waits until the
+ * Writes each chunk (one write each, each after the last has gone out, or a pause for a number), then waits until the
  * connection closes or `count` answers have come; `onAnswer` may write more.
  */
 function exchange(
   port: number,
-  chunks: (string | Buffer)[],
+  chunks: (string | Buffer | number)[],
   count: number,
   onAnswer?: (answers: Answer[], socket: Socket) => void,
 ): Promise<Exchange> {
@@ -81,7 +83,9 @@ function exchange(
     socket.on('connect', async () => {
       for (const chunk of chunks) {
         if (socket.destroyed) return;
-        await new Promise((written) => socket.write(chunk, written));
+        // A number: a pause of that many ms, so the listener reads what came before on its own.
+        if (typeof chunk === 'number') await new Promise((paused) => setTimeout(paused, chunk));
+        else await new Promise((written) => socket.write(chunk, written));
       }
     });
     socket.on('data', (d) => {
@@ -142,6 +146,62 @@ describe('the fast path', () => {
     const ids = [0, 1, 3, 4].map((i) => JSON.parse(answers[i]!.body).deliveryId);
     expect(ids).toEqual(deliveries.map((d) => d.deliveryId));
   });
+
+  it('answers pipelined requests node:http reads (chunked), each in order, none taken as hung up', async () => {
+    const { port, deliveries } = await start();
+    const chunked = (body: string) =>
+      `POST /${body.length} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const bodies = Array.from(
+      { length: 40 },
+      (_, i) => `{"type":"work_order.created","n":${'1'.repeat(i + 1)}}`,
+    );
+    const { answers, closed } = await exchange(port, [bodies.map(chunked).join('')], 40);
+    expect(closed).toBe(false);
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 200));
+    expect(deliveries.map((d) => d.request.body)).toEqual(bodies);
+    expect(deliveries.every((d) => d.status === 200 && d.error === undefined)).toBe(true);
+  });
+
+  it('answers the requests behind one that arrived in pieces, once it is handed to node:http', async () => {
+    const { port, deliveries } = await start({ delayMs: 20 });
+    const bodies = Array.from({ length: 30 }, (_, i) => `{"n":${i}}`);
+    const first = post(bodies[0]);
+    const rest = bodies
+      .slice(1)
+      .map((b) => post(b))
+      .join('');
+    const { answers } = await exchange(port, [first.slice(0, 10), 30, first.slice(10) + rest], 30);
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 200));
+    expect(deliveries.map((d) => [d.request.body, d.status])).toEqual(bodies.map((b) => [b, 200]));
+  });
+
+  it.each([204, 304])(
+    'answers %i with no body and no length, so the next answer on the connection reads right',
+    async (status) => {
+      const { port, deliveries } = await start({ flaky: { status } });
+      const { answers, closed } = await exchange(port, [post('{"n":1}') + post('{"n":2}')], 2);
+      expect(closed).toBe(false);
+      expect(answers.map((a) => [a.status, a.body, a.headers['content-length']])).toEqual([
+        [status, '', undefined],
+        [status, '', undefined],
+      ]);
+      expect(deliveries.map((d) => [d.status, d.response?.body])).toEqual([
+        [status, ''],
+        [status, ''],
+      ]);
+    },
+  );
+
+  it.each(['abc', '?x', 'http:/x', 'x:y'])(
+    'leaves the target %s, not in origin form, to node:http',
+    async (target) => {
+      const { port, deliveries } = await start();
+      const { answers } = await exchange(port, [post(BODY, '', target)], 1);
+      expect(answers.map((a) => a.status)).toEqual([400]);
+      expect(deliveries).toHaveLength(0);
+    },
+  );
 
   it('answers 300 requests pipelined in one write, in order, taking no more than a few at a time', async () => {
     const { port, deliveries } = await start();

@@ -392,6 +392,8 @@ describe('argv → options', () => {
       /--forward-to: must be an http\(s\) URL/,
     );
     await expect(parse(['listen', '--path', 'hook'])).rejects.toThrow(/--path: must start with \//);
+    // A final answer: a 1xx status is never one.
+    await expect(parse(['listen', '--status', '100'])).rejects.toThrow(/--status: must be at least 200/);
     await expect(parse(['payload', 'x', '--timestamp-offset', '-200y'])).rejects.toThrow(
       /--timestamp-offset: must be a duration/,
     );

@@ -113,20 +113,22 @@ export async function deliver(
     record.error = { code: 'LOG_UNWRITABLE', message: reason };
   };
   if (broken) refuse(broken);
-  settle(record, answerOf(to, reply), options.runtime.monotonicMs() - started);
+  let answer = answerOf(to, reply);
+  settle(record, answer, options.runtime.monotonicMs() - started);
   host.history.add(record);
   const event = eventOf(host, record);
   const outcome = await host.stream.emit(event);
   if (durable && outcome.unwritten && !broken) {
     // The write failed just now: the sinks saw the planned answer, the sender gets 503.
     refuse(outcome.unwritten);
-    settle(record, answerOf(to, reply), options.runtime.monotonicMs() - started);
+    answer = answerOf(to, reply);
+    settle(record, answer, options.runtime.monotonicMs() - started);
     host.history.add(record);
   } else {
     const line = madeLogText(event);
     if (line !== undefined) host.history.seal(deliveryId, line);
   }
-  if (record.status !== null && !to.gone()) to.send(reply.status, record.response!.headers, reply.body);
+  if (answer !== 'gone' && !to.gone()) to.send(answer.status, answer.headers, answer.body);
   else to.drop();
   host.recorded(record, true);
 }

@@ -48,7 +48,14 @@ export interface Respondent {
   drop(): void;
 }
 
-export const gone = (res: ServerResponse) => res.destroyed || res.socket === null || !res.socket.writable;
+/**
+ * No one is there to take this response. A response queued behind another on a pipelined
+ * connection has no socket of its own yet: its request's socket is the connection it will go out on.
+ */
+export const gone = (res: ServerResponse) => {
+  const socket = res.socket ?? res.req.socket;
+  return res.destroyed || socket === null || socket.destroyed || !socket.writable;
+};
 
 /** A node:http response as a respondent. */
 export function responseRespondent(res: ServerResponse): Respondent {
@@ -62,6 +69,13 @@ export function responseRespondent(res: ServerResponse): Respondent {
 /** The answer a delivery is about to get, with its exact headers, or 'gone' when no one is there to get it. */
 export function answerOf(to: Respondent, reply: Reply): Answer {
   if (to.gone()) return 'gone';
+  // 204 and 304 end at their head (RFC 9110 15.3.5, 15.4.5): no body, and no length for one.
+  if (reply.status === 204 || reply.status === 304)
+    return {
+      status: reply.status,
+      headers: reply.type === undefined ? {} : { 'content-type': reply.type },
+      body: '',
+    };
   const length = String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
   const headers: Record<string, string> =
     reply.type === undefined

@@ -12,7 +12,8 @@ export const MAX_HEAD_BYTES = 16 * 1024;
 /** Fewer than node:http keeps (2000), so no header is ever dropped on either path. */
 const MAX_HEADERS = 100;
 const HEAD_END = Buffer.from('\r\n\r\n');
-const REQUEST_LINE = /^POST ([!-~]+) HTTP\/1\.1$/;
+// The origin form of a target (RFC 9112 3.2.1) alone; node:http judges any other.
+const REQUEST_LINE = /^POST (\/[!-~]*) HTTP\/1\.1$/;
 // RFC 9110 5.1 token.
 const NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const isSpace = (code: number) => code === 32 || code === 9;

@@ -37,8 +37,9 @@ export const listenOptions = {
     "pass every delivery on to your app, exact bytes and headers, and answer with the app's answer",
     (p) => p.url(['http', 'https'], 'must be an http(s) URL').optional(),
   ),
+  // A final answer: 1xx is never one.
   status: flag('--status <code>', 'answer every delivery with this status', (p) =>
-    p.int(100, 599).optional(),
+    p.int(200, 599).optional(),
   ),
   delay: flag('--delay <ms>', 'wait this long before answering', (p) => p.int(0, 10 * 60_000).optional()),
   failFirst: flag('--fail-first <n>', 'answer 503 to the first N deliveries of each event id', (p) =>
