@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Respondent } from './received.js';
@@ -126,12 +127,19 @@ class Connection {
   ) {
     // No delay and keep-alive are set already: node:http's server accepted the connection.
     socket.setTimeout(path.host.headersTimeoutMs);
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('timeout', this.onTimeout);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-    socket.on('drain', this.release);
+    for (const [event, listener] of this.listeners()) socket.on(event, listener);
+  }
+
+  /** What this connection listens to on its socket, while the socket is its own. */
+  private listeners(): [string, Parameters<EventEmitter['on']>[1]][] {
+    return [
+      ['data', this.onData],
+      ['end', this.onEnd],
+      ['timeout', this.onTimeout],
+      ['error', this.onError],
+      ['close', this.onClose],
+      ['drain', this.release],
+    ];
   }
 
   hungUp(): boolean {
@@ -234,12 +242,7 @@ class Connection {
     }
     this.path.forget(this);
     socket.setTimeout(0);
-    socket.removeListener('data', this.onData);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('timeout', this.onTimeout);
-    socket.removeListener('error', this.onError);
-    socket.removeListener('close', this.onClose);
-    socket.removeListener('drain', this.release);
+    for (const [event, listener] of this.listeners()) socket.removeListener(event, listener);
     // Paused, so that the bytes put back wait for node:http's reader instead of going out now.
     socket.pause();
     if (this.buf !== undefined) socket.unshift(this.buf);
