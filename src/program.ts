@@ -70,12 +70,14 @@ export function commandIn(argv: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/** commander's help width off a terminal. */
+const HELP_WIDTH = 80;
+
 /**
  * Commander's output through the context. Its own width and colour checks build process.stdout and
  * process.stderr, Node's stream stack for a pipe, which costs more than the rest of `--help`: only
  * a terminal has a width or colours to ask about.
  */
-const HELP_WIDTH = 80; // commander's own, off a terminal
 function output(ctx: Pick<Context, 'stdout' | 'stderr'>): OutputConfiguration {
   const defaults = new Command().configureOutput();
   return {
