@@ -296,6 +296,18 @@ describe('the fast path', () => {
     expect(answers[1]!.headers['cache-control']).toBe('no-store');
   });
 
+  it('logs an answer the listener’s own stop cut off as LISTENER_STOPPED, not as the sender hanging up', async () => {
+    const { listener, port, deliveries } = await start({ delayMs: 800 });
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    await new Promise((written) => socket.write(post(), written));
+    await new Promise((later) => setTimeout(later, 50));
+    await listener.close();
+    await new Promise((later) => setTimeout(later, 1000));
+    socket.destroy();
+    expect(deliveries.map((d) => [d.status, d.error?.code])).toEqual([[null, 'LISTENER_STOPPED']]);
+  });
+
   it('closes idle keep-alive connections when the listener stops', async () => {
     const { listener, port } = await start();
     const socket = connect(port, '127.0.0.1');

@@ -20,6 +20,8 @@ export interface DeliveryHost {
   readonly history: History;
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   readonly role: DeliveryRole | undefined;
+  /** The listener is stopping: an answer it can no longer send was cut off by it, not by the sender. */
+  readonly stopping: boolean;
   unlogged: number;
   forwardOptions(): ForwardOptions;
   /** A record written (a delivery, or its forward leg); `delivered` once a delivery is answered. */
@@ -113,16 +115,21 @@ export async function deliver(
     record.error = { code: 'LOG_UNWRITABLE', message: reason };
   };
   if (broken) refuse(broken);
-  let answer = answerOf(to, reply);
-  settle(record, answer, options.runtime.monotonicMs() - started);
+  const answerNow = () => {
+    const answer = answerOf(to, reply);
+    settle(record, answer, options.runtime.monotonicMs() - started);
+    if (answer === 'gone' && host.stopping)
+      record.error = { code: 'LISTENER_STOPPED', message: 'the listener stopped before it answered' };
+    return answer;
+  };
+  let answer = answerNow();
   host.history.add(record);
   const event = eventOf(host, record);
   const outcome = await host.stream.emit(event);
   if (durable && outcome.unwritten && !broken) {
     // The write failed just now: the sinks saw the planned answer, the sender gets 503.
     refuse(outcome.unwritten);
-    answer = answerOf(to, reply);
-    settle(record, answer, options.runtime.monotonicMs() - started);
+    answer = answerNow();
     host.history.add(record);
   } else {
     const line = madeLogText(event);

@@ -79,6 +79,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   readonly history = new History();
   /** Deliveries answered 503 because the log could not keep them. */
   unlogged = 0;
+  /** close() has begun: an answer cut off from now on is the listener's doing. */
+  stopping = false;
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   private readonly fast: FastPath;
@@ -158,6 +160,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   }
 
   async close(): Promise<void> {
+    this.stopping = true;
     this.feed.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
