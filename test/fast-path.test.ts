@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../src/core/delivery.js';
 import { systemRuntime } from '../src/io/runtime.js';
@@ -296,14 +297,27 @@ describe('the fast path', () => {
     expect(answers[1]!.headers['cache-control']).toBe('no-store');
   });
 
-  it('logs an answer the listener’s own stop cut off as LISTENER_STOPPED, not as the sender hanging up', async () => {
-    const { listener, port, deliveries } = await start({ delayMs: 800 });
+  it('answers a delivery waiting out --delay at once when the listener stops, and logs it before close() ends', async () => {
+    const { listener, port, deliveries } = await start({ delayMs: 60_000 });
+    const answered = exchange(port, [post()], 1);
+    await new Promise((later) => setTimeout(later, 50));
+    await listener.close();
+    expect(deliveries.map((d) => d.status)).toEqual([200]);
+    expect((await answered).answers.map((a) => a.status)).toEqual([200]);
+  });
+
+  it('logs an answer its own stop cut off as LISTENER_STOPPED, not as the sender hanging up, before close() ends', async () => {
+    // An app behind --forward-to slower than the listener's grace for open connections.
+    const app = createServer((_req, res) => setTimeout(() => res.end('late'), 900));
+    await new Promise<void>((listening) => app.listen(0, '127.0.0.1', listening));
+    cleanup.push(() => new Promise((closed) => app.close(closed)));
+    const { port: appPort } = app.address() as AddressInfo;
+    const { listener, port, deliveries } = await start({ forwardTo: `http://127.0.0.1:${appPort}/` });
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
     await new Promise((written) => socket.write(post(), written));
     await new Promise((later) => setTimeout(later, 50));
     await listener.close();
-    await new Promise((later) => setTimeout(later, 1000));
     socket.destroy();
     expect(deliveries.map((d) => [d.status, d.error?.code])).toEqual([[null, 'LISTENER_STOPPED']]);
   });

@@ -20,8 +20,11 @@ export interface DeliveryHost {
   readonly history: History;
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   readonly role: DeliveryRole | undefined;
-  /** The listener is stopping: an answer it can no longer send was cut off by it, not by the sender. */
-  readonly stopping: boolean;
+  /**
+   * Aborted when the listener stops: a wait (--delay) ends at once, and an answer it can no longer
+   * send was cut off by the listener, not by the sender.
+   */
+  readonly stopping: AbortSignal;
   unlogged: number;
   forwardOptions(): ForwardOptions;
   /** A record written (a delivery, or its forward leg); `delivered` once a delivery is answered. */
@@ -103,7 +106,7 @@ export async function deliver(
       json(502, { error: `the app at ${options.forwardTo} did not answer: ${leg.error?.message}` });
     }
   }
-  if (options.delayMs) await options.runtime.sleep(options.delayMs);
+  if (options.delayMs) await options.runtime.sleep(options.delayMs, host.stopping);
 
   // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
   // Not for the in-process receiver of send: its sender's run only warns about the log.
@@ -118,7 +121,7 @@ export async function deliver(
   const answerNow = () => {
     const answer = answerOf(to, reply);
     settle(record, answer, options.runtime.monotonicMs() - started);
-    if (answer === 'gone' && host.stopping)
+    if (answer === 'gone' && host.stopping.aborted)
       record.error = { code: 'LISTENER_STOPPED', message: 'the listener stopped before it answered' };
     return answer;
   };

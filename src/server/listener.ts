@@ -28,6 +28,7 @@ export { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT };
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 500;
+const STOP_WAIT_MS = 5_000;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const FORWARD_TIMEOUT_MS = 30_000;
 
@@ -79,8 +80,11 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   readonly history = new History();
   /** Deliveries answered 503 because the log could not keep them. */
   unlogged = 0;
-  /** close() has begun: an answer cut off from now on is the listener's doing. */
-  stopping = false;
+  private readonly stop = new AbortController();
+  /** Aborted when close() begins: an answer cut off from then on is the listener's doing. */
+  readonly stopping: AbortSignal = this.stop.signal;
+  /** Deliveries being taken: close() waits for their records. */
+  private readonly inFlight = new Set<Promise<void>>();
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   private readonly fast: FastPath;
@@ -160,7 +164,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   }
 
   async close(): Promise<void> {
-    this.stopping = true;
+    // Waits end now: what was waiting is answered while its connection is still open.
+    this.stop.abort();
     this.feed.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -172,7 +177,19 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
         this.fast.closeAll();
       }, CLOSE_GRACE_MS).unref();
     });
+    // Each delivery still being taken is logged (answered, or cut off) before the log closes; a
+    // forward still waiting on its app gets a few seconds, so Ctrl-C never hangs on it.
+    await Promise.race([
+      Promise.allSettled(this.inFlight),
+      new Promise((later) => setTimeout(later, STOP_WAIT_MS).unref()),
+    ]);
     await this.dispatcher.close();
+  }
+
+  /** Keeps a delivery being taken in view until it is done. */
+  private taking(delivery: Promise<void>): Promise<void> {
+    this.inFlight.add(delivery);
+    return delivery.finally(() => this.inFlight.delete(delivery));
   }
 
   /** Sends a delivery received earlier to the forward target again, exact bytes and headers. */
@@ -233,7 +250,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const bytes = await readBody(req, res, this.options.maxBodyBytes);
     if (!bytes) return;
     const arrival = { method: req.method ?? 'POST', url: raw, headers: normalizeHeaders(req.headers) };
-    await deliver(this, arrival, bytes, responseRespondent(res), arrived, started);
+    await this.taking(deliver(this, arrival, bytes, responseRespondent(res), arrived, started));
   }
 
   /** A delivery the fast path read whole. */
@@ -241,9 +258,11 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const arrived = this.options.runtime.now();
     const started = this.options.runtime.monotonicMs();
     const arrival = { method: 'POST', url: head.url, headers: head.headers };
-    deliver(this, arrival, body, to, arrived, started)
-      .catch((error: unknown) => deliverFault(this, arrival, to, error))
-      .catch(() => to.drop());
+    void this.taking(
+      deliver(this, arrival, body, to, arrived, started)
+        .catch((error: unknown) => deliverFault(this, arrival, to, error))
+        .catch(() => to.drop()),
+    );
   }
 
   /** Deliveries and requests the listener takes; the path is read without `new URL()`. */
