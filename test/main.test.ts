@@ -1,4 +1,4 @@
-import { readFileSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -100,6 +100,17 @@ describe('main(argv, ctx)', () => {
     expect(har.log.entries).toHaveLength(1);
     expect(har.log.entries[0].request.url).toBe(target.url);
     expect(exported.stderrText()).toMatch(/Wrote 1 entry to stdout/);
+    // JSONL to stdout too: the records as the log holds them, a line each.
+    const lines = fakeContext({ cwd: ctx.cwd });
+    expect(await main(['logs', 'export', '--jsonl', '-'], lines)).toBe(0);
+    const records = lines
+      .stdoutText()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { request: { url: string } });
+    expect(records.map((r) => r.request.url)).toEqual([target.url]);
+    expect(lines.stderrText()).toMatch(/Wrote 1 delivery from .* to stdout/);
+    expect(existsSync(path.join(ctx.cwd, '-'))).toBe(false);
   });
 
   it('plays a retry schedule on the fake clock: minutes of waiting, no real time', async () => {

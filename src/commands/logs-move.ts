@@ -1,5 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { LogFilter } from '../core/query.js';
@@ -7,6 +5,7 @@ import type { ReadStats } from '../io/log.js';
 import { openStore, type DeliveryStore } from '../io/store.js';
 import type { Context } from '../ui/context.js';
 import type { OptionsOf } from './declare.js';
+import { exportTarget } from './export-target.js';
 import { reportSkipped } from './logs.js';
 import type { logsImportOptions } from './logs/options.js';
 
@@ -20,24 +19,21 @@ export async function exportJsonl(
   filter: LogFilter,
   file: string,
 ): Promise<number> {
-  const target = path.resolve(ctx.cwd, file);
-  const out = createWriteStream(target, { mode: 0o600 });
-  await once(out, 'open').catch((error: Error) => {
-    throw new UsageError(`cannot write ${target}: ${error.message}`);
-  });
+  const target = await exportTarget(ctx, file);
   const stats: ReadStats = { skipped: 0 };
   let count = 0;
   try {
     for await (const record of store.oldestFirst(filter, stats)) {
       count++;
-      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+      await target.write(`${JSON.stringify(record)}\n`);
     }
   } finally {
-    out.end();
-    await once(out, 'finish');
+    await target.end();
   }
   reportSkipped(ctx, stats);
-  ctx.err(`Wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} from ${store.where} to ${target}.`);
+  ctx.err(
+    `Wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} from ${store.where} to ${target.where}.`,
+  );
   return 0;
 }
 

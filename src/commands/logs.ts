@@ -1,7 +1,4 @@
-import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import path from 'node:path';
-import { once } from 'node:events';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { deliveryJson, logRecord } from '../core/delivery-json.js';
 import { UsageError } from '../core/errors.js';
@@ -13,6 +10,7 @@ import type { Context } from '../ui/context.js';
 import { renderLogRow, renderShow } from '../ui/render-log.js';
 import { VERSION } from '../version.js';
 import { readFlag } from '../ui/errors.js';
+import { exportTarget } from './export-target.js';
 import { safeJsonLine } from '../ui/sanitize.js';
 import type { OptionsOf } from './declare.js';
 import type {
@@ -176,32 +174,21 @@ async function exportHar(
   har: string,
 ): Promise<number> {
   // `-` is stdout, so the HAR can be piped.
-  const toStdout = har === '-';
-  const target = toStdout ? 'stdout' : path.resolve(ctx.cwd, har);
-  const out = toStdout ? undefined : createWriteStream(target, { mode: 0o600 });
-  if (out)
-    await once(out, 'open').catch((error: Error) => {
-      throw new UsageError(`cannot write ${target}: ${error.message}`);
-    });
-  const write = async (text: string) => {
-    // On stdout each piece is a line (valid JSON all the same), written as the reader keeps up.
-    if (!out) await ctx.stream(text.replace(/\n$/, ''));
-    else if (!out.write(text)) await once(out, 'drain');
-  };
+  const target = await exportTarget(ctx, har);
   const stats: ReadStats = { skipped: 0 };
   let count = 0;
-  await write(HAR_HEAD(VERSION));
-  for await (const record of store.oldestFirst(filter, stats)) {
-    await write(`${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(record))}`);
-  }
-  await write(HAR_TAIL);
-  if (out) {
-    out.end();
-    await once(out, 'finish');
+  try {
+    await target.write(HAR_HEAD(VERSION));
+    for await (const record of store.oldestFirst(filter, stats)) {
+      await target.write(`${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(record))}`);
+    }
+    await target.write(HAR_TAIL);
+  } finally {
+    await target.end();
   }
   reportSkipped(ctx, stats);
   ctx.err(
-    `Wrote ${count} ${count === 1 ? 'entry' : 'entries'} to ${target}. Import it in your browser's devtools (Network tab).`,
+    `Wrote ${count} ${count === 1 ? 'entry' : 'entries'} to ${target.where}. Import it in your browser's devtools (Network tab).`,
   );
   return 0;
 }

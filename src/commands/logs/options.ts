@@ -18,8 +18,10 @@ export const logsExportOptions = {
   har: flag('--har <file>', 'the HAR file to write (- for stdout)', (p) =>
     p.text(1, 'names the file to write').optional(),
   ),
-  jsonl: flag('--jsonl <file>', 'write the records as JSONL, byte for byte as the file log holds them', (p) =>
-    p.text(1, 'names the file to write').optional(),
+  jsonl: flag(
+    '--jsonl <file>',
+    'write the records as JSONL, byte for byte as the file log holds them (- for stdout)',
+    (p) => p.text(1, 'names the file to write').optional(),
   ),
   ...logUrlOption,
 };
