@@ -72,6 +72,24 @@ describe('the built command writing to a pipe', () => {
     expect(stderr).toBe('');
   });
 
+  it.each([
+    ['payload', 'work_order.created'],
+    ['logs', 'export', '--har', '-'],
+  ])('fails %j with exit 1 and a message when stdout cannot be written (a full disk)', async (...args) => {
+    const full = fs.openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tempDir(),
+      env: cleanEnv(),
+      stdio: ['ignore', full, 'pipe'],
+    });
+    fs.closeSync(full);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot write to stdout: ENOSPC/);
+  });
+
   it('writes long output whole and in order', async () => {
     const res = await runCli(['schema', '--all']);
     expect(res.code).toBe(0);

@@ -1,4 +1,5 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { FailureError } from '../core/errors.js';
 
 /**
  * isatty without node:tty (which loads net and Node's stream stack) for what is plainly not a
@@ -64,6 +65,11 @@ export class Output {
         if (this.fd === 1) readerGone(error as NodeJS.ErrnoException);
         return true;
       }
+      // Output that cannot be written (a full disk) fails the command; stderr has no one to tell.
+      if (code !== 'EAGAIN') {
+        if (this.fd === 2) return true;
+        throw new FailureError(`cannot write to stdout: ${(error as Error).message}`);
+      }
       // EAGAIN: a descriptor another process made non-blocking, and full; the stream waits for it.
     }
     return this.queued.write(rest);
@@ -72,4 +78,7 @@ export class Output {
 
 function readerGone(error: NodeJS.ErrnoException): void {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  // Anything else: what the command printed is not all there, and a script must know.
+  writeSync(2, `Error: cannot write to stdout: ${error.message}\n`);
+  process.exit(1);
 }
