@@ -1,5 +1,4 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
-import { FailureError } from '../core/errors.js';
 
 /**
  * isatty without node:tty (which loads net and Node's stream stack) for what is plainly not a
@@ -46,8 +45,7 @@ export class Output {
   get queued(): NodeJS.WriteStream {
     if (this.stream) return this.stream;
     this.stream = this.fd === 1 ? process.stdout : process.stderr;
-    // A reader that stops early (`| head`) is not an error.
-    if (this.fd === 1) this.stream.on('error', (error: NodeJS.ErrnoException) => readerGone(error));
+    if (this.fd === 1) this.stream.on('error', stdoutFailed);
     return this.stream;
   }
 
@@ -60,25 +58,28 @@ export class Output {
       if (written === Buffer.byteLength(text)) return true;
       rest = Buffer.from(text).subarray(written);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') {
-        if (this.fd === 1) readerGone(error as NodeJS.ErrnoException);
+      // EAGAIN: a descriptor another process made non-blocking, and full; the stream waits for it.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+        // stderr has no one left to tell.
+        if (this.fd === 1) stdoutFailed(error as NodeJS.ErrnoException);
         return true;
       }
-      // Output that cannot be written (a full disk) fails the command; stderr has no one to tell.
-      if (code !== 'EAGAIN') {
-        if (this.fd === 2) return true;
-        throw new FailureError(`cannot write to stdout: ${(error as Error).message}`);
-      }
-      // EAGAIN: a descriptor another process made non-blocking, and full; the stream waits for it.
     }
     return this.queued.write(rest);
   }
 }
 
-function readerGone(error: NodeJS.ErrnoException): void {
+/**
+ * stdout cannot take what the command prints, wherever the write came from (a timer, a sink):
+ * a reader that stopped early (`| head`) is not an error; anything else (a full disk) fails the
+ * command, since its output is not all there.
+ */
+function stdoutFailed(error: NodeJS.ErrnoException): void {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  // Anything else: what the command printed is not all there, and a script must know.
-  writeSync(2, `Error: cannot write to stdout: ${error.message}\n`);
+  try {
+    writeSync(2, `Error: cannot write to stdout: ${error.message}\n`);
+  } catch {
+    // No stderr either: the exit code says it.
+  }
   process.exit(1);
 }
