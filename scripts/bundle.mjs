@@ -104,8 +104,8 @@ const { outputFiles, metafile } = await build({
   // ws loads these optional native helpers when present; without them it uses plain JavaScript.
   // pg (the team log) loads from node_modules when a log URL is given.
   external: ['bufferutil', 'utf-8-validate', 'pg', 'pg-native'],
-  // The loader passes each chunk its own file URL.
-  define: { 'import.meta.url': '__importMetaUrl' },
+  // The loader passes each chunk an import.meta whose url is its own file's.
+  define: { 'import.meta.url': '__importMeta.url' },
   plugins: [undiciPoolOnly, processGlobal, chalkLevelGiven, lazyRequires],
   metafile: true,
   logLevel: 'warning',
@@ -175,7 +175,7 @@ for (const chunk of outputFiles) {
   const body = lighterInterop(throughLoaderImport(code));
   functions.set(
     path.basename(chunk.path),
-    `function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {${body}\n}`,
+    `function (exports, require, module, __filename, __dirname, __importMeta, __import) {${body}\n}`,
   );
 }
 

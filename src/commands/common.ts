@@ -8,6 +8,7 @@ import { checkDepth } from '../core/limits.js';
 import { parseAssignment } from '../core/overrides.js';
 import { loadCatalog } from '../io/fixtures.js';
 import { configFolders, registryOf, resolveSecret } from '../io/config.js';
+import type { checkBuiltEvent } from '../schema/check-build.js';
 import type { Context } from '../ui/context.js';
 import { readFlag } from '../ui/errors.js';
 
@@ -23,6 +24,12 @@ export interface EventSettings {
   headers: Record<string, string>;
   /** Schema findings of a built event fail it (--strict) instead of warning. */
   strict: boolean;
+  /**
+   * Checks a built event against its schema. Loaded only when something can make an event break it
+   * (--set, --data, a fixture folder): a built-in event built as it is always fits, and the schemas
+   * are a hundred kilobytes to load.
+   */
+  checkBuild?: typeof checkBuiltEvent;
 }
 
 /** A JSON file a flag names, read from the working folder: its text and its value, or a usage error saying which. */
@@ -70,6 +77,8 @@ export async function eventSettings(
     if (!parsed) throw new UsageError(`--header takes "Name: value", got "${line}"`);
     headers[parsed[0].toLowerCase()] = parsed[1];
   }
+  const mayBreakSchema =
+    options.set.length > 0 || options.data !== undefined || configFolders(config, 'fixtures').length > 0;
   return {
     secret,
     secretSource: source,
@@ -84,6 +93,7 @@ export async function eventSettings(
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
     headers,
     strict: options.strict ?? false,
+    checkBuild: mayBreakSchema ? (await import('../schema/check-build.js')).checkBuiltEvent : undefined,
   };
 }
 

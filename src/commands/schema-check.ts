@@ -1,6 +1,5 @@
 import type { EventDef } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
-import { checkBuiltEvent } from '../schema/check-build.js';
 import type { Context } from '../ui/context.js';
 import type { EventSettings } from './common.js';
 
@@ -13,11 +12,13 @@ export function checkBuildOnce(ctx: Context, def: EventDef, payload: unknown, se
   // fresh and validates it): only --set, --data or a user's fixture can break it. Not loading the
   // schemas for it is a good part of a short `payload` or `send`.
   if (def.file === undefined && settings.sets.length === 0 && settings.data === undefined) return;
+  const { checkBuild } = settings;
+  if (!checkBuild) throw new Error(`the schema check of ${def.name} was not loaded with its settings`);
   let seen = checked.get(settings);
   if (!seen) checked.set(settings, (seen = new Set()));
   if (seen.has(def)) return;
   seen.add(def);
-  const findings = checkBuiltEvent(def.provider, def.name, payload, settings.sets);
+  const findings = checkBuild(def.provider, def.name, payload, settings.sets);
   if (findings.length === 0) return;
   if (settings.strict) {
     throw new UsageError(

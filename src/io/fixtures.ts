@@ -13,8 +13,11 @@ import {
 import { UsageError } from '../core/errors.js';
 import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 
-/** The package's own fixtures folder (the same from src/ and from dist/). */
-export const BUILTIN_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+/**
+ * The package's own fixtures folder (the same from src/ and from dist/). Found when first read: the
+ * catalog is built in, so most commands never read it, and a first URL costs half a millisecond.
+ */
+const builtinFixtures = () => fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 async function readFixture(
   file: string,
@@ -47,7 +50,7 @@ async function readFixture(
 
 /** Reads `<root>/<provider>/<event>.json` for every provider folder. */
 export async function loadFixtures(
-  root: string = BUILTIN_FIXTURES,
+  root: string = builtinFixtures(),
   registry: Registry = BUILTIN_REGISTRY,
   /** Events of a user's folder name their file, so `events` can say where they come from. */
   markFiles = false,
