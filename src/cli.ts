@@ -63,7 +63,7 @@ function isPromptExit(error: unknown): boolean {
 }
 
 export async function run(): Promise<void> {
-  const ctx = processContext();
+  const ctx = await processContext();
   const code = await main(process.argv.slice(2), ctx);
   process.exitCode = code;
   // Long-lived handles (sockets in keep-alive, a server) must not hold the process. A short command

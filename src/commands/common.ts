@@ -57,6 +57,9 @@ async function readDataFile(ctx: Context, file: string): Promise<unknown> {
   return checkDepth(value, `--data file ${path.resolve(ctx.cwd, file)}`);
 }
 
+/** The schema check of built events (EventSettings.checkBuild), for settings that come to need it. */
+export const loadBuildCheck = async () => (await import('../schema/check-build.js')).checkBuiltEvent;
+
 export async function eventSettings(
   ctx: Context,
   options: {
@@ -93,7 +96,7 @@ export async function eventSettings(
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),
     headers,
     strict: options.strict ?? false,
-    checkBuild: mayBreakSchema ? (await import('../schema/check-build.js')).checkBuiltEvent : undefined,
+    checkBuild: mayBreakSchema ? await loadBuildCheck() : undefined,
   };
 }
 

@@ -7,7 +7,7 @@ import { configFolders, resolveTarget } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { INTERRUPTED_EXIT_CODE, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
-import { catalogFor, eventSettings } from './common.js';
+import { catalogFor, eventSettings, loadBuildCheck } from './common.js';
 import type { OptionsOf } from './declare.js';
 import { deliverEvent, signedEvent, startLocalReceiver } from './outgoing.js';
 import type { scenarioOptions } from './scenario/options.js';
@@ -44,6 +44,9 @@ export async function scenarioCommand(
   const seed = options.seed ?? Math.floor(ctx.runtime.random() * 2 ** 32);
   const random = seededRandom(seed);
   const steps = expandScenario(scenario, catalog, random, ctx.runtime.uuid);
+  // A step's own --set values can break its event's schema, as the command's can.
+  const checkBuild =
+    settings.checkBuild ?? (steps.some((step) => step.sets.length > 0) ? await loadBuildCheck() : undefined);
   // Each step is built and signed once: a duplicate is the same delivery again, byte for byte.
   const built = steps.map((step) => ({
     def: step.def,
@@ -51,7 +54,7 @@ export async function scenarioCommand(
     event: signedEvent(
       ctx,
       step.def,
-      { ...settings, sets: [...settings.sets, ...step.sets] },
+      { ...settings, sets: [...settings.sets, ...step.sets], checkBuild },
       options.scheme,
     ),
   }));

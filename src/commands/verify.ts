@@ -14,6 +14,7 @@ import { createDispatcher, postBytes } from '../io/http.js';
 import { checkedUrl, registryOf, resolveSecret } from '../io/config.js';
 import type { Context } from '../ui/context.js';
 import { junitReport, renderCheck, renderSummary, summarizeChecks } from '../ui/render-verify.js';
+import { plainColor } from '../ui/plain.js';
 import { USER_AGENT } from '../version.js';
 import { catalogFor, describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
@@ -180,9 +181,7 @@ export async function verifyCommand(
     report = `${JSON.stringify({ summary: { ...summary, ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }) }, checks: results })}\n`;
   else if (options.reporter === 'junit') report = junitReport(results, summary);
   else if (options.output) {
-    const { Chalk } = await import('chalk');
-    const plain = new Chalk({ level: 0 });
-    report = `${[...results.flatMap((r) => renderCheck(plain, r)), '', renderSummary(plain, summary)].join('\n')}\n`;
+    report = `${[...results.flatMap((r) => renderCheck(plainColor, r)), '', renderSummary(plainColor, summary)].join('\n')}\n`;
   }
   if (options.output) {
     const file = path.resolve(ctx.cwd, options.output);

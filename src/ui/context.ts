@@ -1,7 +1,8 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { systemRuntime, type Runtime } from '../io/runtime.js';
 import type { Config } from '../io/settings.js';
 import { isTerminal, Output } from './output.js';
+import { colorAt } from './plain.js';
 
 export interface Stream {
   write(text: string): unknown;
@@ -44,7 +45,7 @@ export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 
   return 1;
 }
 
-export function processContext(): Context {
+export async function processContext(): Promise<Context> {
   const stdout = new Output(1);
   const stderr = new Output(2);
   const env = process.env;
@@ -58,7 +59,7 @@ export function processContext(): Context {
     cwd: process.cwd(),
     runtime: systemRuntime,
     config: {},
-    color: new Chalk({ level: colorLevel(env, stderr.isTTY && stdout.isTTY) }),
+    color: await colorAt(colorLevel(env, stderr.isTTY && stdout.isTTY)),
     interactive: stderr.isTTY && !env.CI,
     waitForStop: () =>
       new Promise<string>((resolve) => {
