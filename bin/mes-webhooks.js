@@ -6,7 +6,8 @@
 // command without its ES module loader and with nothing more to resolve. A cache made by another Node (or flags) is refused by V8,
 // and the chunk then compiles from source as usual. MES_WEBHOOKS_CODE_CACHE=write (the build's
 // training runs) saves what this run compiled, on top of what the cache already held; =check
-// names on stderr, at exit, each chunk whose cache V8 refused and each the cache does not have.
+// names on stderr, at exit, each file whose cache V8 refused, each the cache does not have, and
+// every file read.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -144,7 +145,9 @@ if (mode === 'write') {
     const names = (chunks) => (chunks.length === 0 ? 'none' : chunks.map(([name]) => name).join(' '));
     const refused = scripts.filter(([, script]) => script.cachedDataRejected === true);
     const absent = scripts.filter(([name]) => !Object.hasOwn(pack.index, name));
-    process.stderr.write(`code cache refused: ${names(refused)}\ncode cache absent: ${names(absent)}\n`);
+    process.stderr.write(
+      `code cache refused: ${names(refused)}\ncode cache absent: ${names(absent)}\nfiles read: ${names(scripts)}\n`,
+    );
   });
 }
 

@@ -179,26 +179,46 @@ for (const chunk of outputFiles) {
   );
 }
 
-// cli.js and the chunks it imports as it starts, and those they import in turn, always load
-// together: one file for all of them, so a start reads and compiles one file where it read a dozen.
-// Each file is an object of the chunks it holds, each the function the loader (bin/mes-webhooks.js)
-// calls with that chunk's exports, require and module.
+// A chunk always loads with the chunks it imports as it loads, and those they import in turn: one
+// file for all of them, so a start reads and compiles one file where it read a dozen. Each file is an
+// object of the chunks it holds, each the function the loader (bin/mes-webhooks.js) calls with that
+// chunk's exports, require and module; a chunk held by two files runs once, from the first loaded.
 const staticImports = (name) =>
   metafile.outputs[`dist/bundle/${name}`].imports
     .filter((i) => i.kind === 'import-statement' && !i.external)
     .map((i) => path.basename(i.path));
-const atStart = new Set();
-const visit = (name) => {
-  if (atStart.has(name)) return;
-  atStart.add(name);
-  staticImports(name).forEach(visit);
+const closureOf = (name, into = new Set()) => {
+  if (!into.has(name)) {
+    into.add(name);
+    for (const imported of staticImports(name)) closureOf(imported, into);
+  }
+  return into;
 };
-visit('cli.js');
 const fileOf = (names) =>
   `({${names.map((name) => `${JSON.stringify(name)}: ${functions.get(name)}`).join(',\n')}})`;
+// cli.js holds everything a start needs. The file of a chunk imported when needed (a command, the
+// listener, the schema check) holds what it imports as well, except what cli.js already brought and
+// the larger chunks (undici, fast-check, the prompts, the registry): those keep a file of their own rather
+// than a copy in every command's file, as does every chunk for a file that lacks it.
+const atStart = closureOf('cli.js');
+const importedWhenNeeded = new Set(
+  Object.values(metafile.outputs).flatMap((output) =>
+    output.imports
+      .filter((i) => i.kind === 'dynamic-import' && !i.external)
+      .map((i) => path.basename(i.path)),
+  ),
+);
+const OWN_FILE_BYTES = 16 * 1024;
 writeFileSync('dist/bundle/cli.js', fileOf([...atStart]));
-for (const name of functions.keys())
-  if (!atStart.has(name)) writeFileSync(path.join('dist/bundle', name), fileOf([name]));
+for (const name of functions.keys()) {
+  if (atStart.has(name)) continue;
+  const together = importedWhenNeeded.has(name)
+    ? [...closureOf(name)].filter(
+        (held) => held === name || (!atStart.has(held) && functions.get(held).length < OWN_FILE_BYTES),
+      )
+    : [name];
+  writeFileSync(path.join('dist/bundle', name), fileOf(together));
+}
 
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
 // for the commands that send, code-cache-liftoff.bin: see bin/mes-webhooks.js), on top of what the

@@ -47,6 +47,20 @@ describe('the bundle loader', () => {
     expect(res.stderr).toContain('code cache absent: none');
   });
 
+  it.each([
+    [['--help'], 1],
+    [['events', '--json'], 5],
+    [['payload', 'work_order.created'], 5],
+  ])('starts %j from at most %d files, each read once', async (args, most) => {
+    // A command's file holds the chunks it imports as it loads (scripts/bundle.mjs).
+    const res = await runCli(args, { env: { MES_WEBHOOKS_CODE_CACHE: 'check' } });
+    expect(res.code).toBe(0);
+    const files = /^files read: (.*)$/m.exec(res.stderr)![1]!.split(' ');
+    expect(files[0]).toBe('cli.js');
+    expect(files.length).toBeLessThanOrEqual(most);
+    expect(new Set(files).size).toBe(files.length);
+  });
+
   it.each(['none', 'corrupt'] as const)('works the same with the cache %s', async (kind) => {
     const dir = copyOfBuild(kind);
     try {
