@@ -209,6 +209,23 @@ describe('hardening', () => {
     expect((await post(listener.url, headers, body)).status).toBe(200);
   });
 
+  it('answers 431 to headers over the limit, as node:http does, and 400 to a head it cannot parse', async () => {
+    const { url, deliveries } = await start();
+    const { port } = new URL(url);
+    const answerTo = (head: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(head));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('close', () => resolve(text.split('\r\n')[0]!));
+        socket.on('error', () => {});
+      });
+    const long = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`;
+    expect(await answerTo(long)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(await answerTo('POST / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(deliveries).toHaveLength(0);
+  });
+
   it('takes 200 concurrent connections and logs every one', async () => {
     const { url, deliveries } = await start();
     const results = await Promise.all(

@@ -40,13 +40,17 @@ export function faultMessage(error: unknown): string {
 
 /** Malformed requests and clients too slow with their headers: answer if possible, then hang up. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  // The answers node:http itself gives: 408 for a request that took too long, 431 for headers over
+  // its limit, 400 for anything else it cannot parse.
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? '408 Request Timeout'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
   const answer = () => {
     if (!socket.writable) return void socket.destroy();
-    socket.end(
-      `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
-      () => socket.destroy(),
-    );
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
   };
   // A request pipelined ahead of the malformed one gets its own answer first, as logged.
   const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
