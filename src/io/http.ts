@@ -7,7 +7,8 @@ export interface PostResult {
   headers: Record<string, string>;
   body: Buffer;
   durationMs: number;
-  error?: { code: 'ECONNREFUSED' | 'TIMEOUT' | 'NETWORK'; message: string };
+  /** SENDER_STOPPED: the sender's own Ctrl-C cut the wait for the answer off. */
+  error?: { code: 'ECONNREFUSED' | 'TIMEOUT' | 'NETWORK' | 'SENDER_STOPPED'; message: string };
 }
 
 /**
@@ -26,6 +27,12 @@ export class HttpClient {
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  /** Ends every request in flight at once (each fails), and every connection. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
+    this.pools.clear();
   }
 
   async close(): Promise<void> {
