@@ -82,6 +82,18 @@ describe('request deadlines', () => {
     expect(t.armedAt()).toBeUndefined();
   });
 
+  it('reach a deadline beyond the longest timer Node keeps in steps', () => {
+    const t = manualClock();
+    const fired: number[] = [];
+    new Deadlines(t.clock).add(3e9, () => fired.push(3e9));
+    expect(t.armedAt()).toBe(2 ** 31 - 1);
+    t.advance(2 ** 31 - 1);
+    expect(fired).toEqual([]);
+    expect(t.armedAt()).toBe(3e9);
+    t.advance(3e9);
+    expect(fired).toEqual([3e9]);
+  });
+
   it('a mute receiver: the answer is given up at the deadline on one connection, not at undici’s coarse tick', async () => {
     const mute = await muteReceiver();
     const t = manualClock();

@@ -17,6 +17,8 @@ const systemClock: DeadlineClock = {
   },
 };
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Entry {
   at: number;
   fire: () => void;
@@ -53,7 +55,9 @@ export class Deadlines {
   private arm(at: number): void {
     this.cancelTimer?.();
     this.armedFor = at;
-    this.cancelTimer = this.clock.setTimer(() => this.check(), Math.max(0, Math.ceil(at - this.clock.now())));
+    // Node fires a longer timer at once: a deadline beyond it is reached in steps.
+    const ms = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(at - this.clock.now())));
+    this.cancelTimer = this.clock.setTimer(() => this.check(), ms);
   }
 
   private check(): void {
