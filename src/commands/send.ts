@@ -5,7 +5,7 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { resolveTarget } from '../io/config.js';
-import { INTERRUPTED_EXIT_CODE, Stopped, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -85,27 +85,22 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const stop = stopGently(ctx, interrupt, () => written - latencies.length);
   stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
 
-  const pending = new Set<Promise<void>>();
   const sendOne = async (def: EventDef) => {
-    if (interrupt.aborted) throw new Stopped();
     const event =
       body === undefined
         ? signedEvent(ctx, def, settings, options.scheme)
         : signedBody(ctx, def, body, settings, options.scheme);
     written++;
-    const sending = deliverEvent(ctx, def, event, urlOf(def), {
+    const record = await deliverEvent(ctx, def, event, urlOf(def), {
       timeoutMs: options.timeout,
       dispatcher,
-    }).then((record) => {
-      if (stop.cutOff.aborted && record.status === null)
-        record.error = {
-          code: SENDER_STOPPED,
-          message: `${record.request.url}: the run was stopped before an answer`,
-        };
-      return settle(record);
     });
-    pending.add(sending);
-    await sending.finally(() => pending.delete(sending));
+    if (stop.cutOff.aborted && record.status === null)
+      record.error = {
+        code: SENDER_STOPPED,
+        message: `${record.request.url}: the run was stopped before an answer`,
+      };
+    await settle(record);
   };
   const settle = async (record: DeliveryRecord) => {
     latencies.push(record.durationMs);
@@ -146,14 +141,15 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
         signal: interrupt.signal,
         cutOff: stop.cutOff,
       })
-    : runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
-  // After Ctrl-C the run ends once every request written is settled; the pool's, still in flight when
-  // it stopped, are waited for here.
+    : runPool(
+        total,
+        options.concurrency,
+        (index) => sendOne(defs[index % defs.length]!),
+        () => interrupt.aborted,
+      );
+  // After Ctrl-C the run ends once every request written is settled.
   try {
-    await work.catch((error: unknown) => {
-      if (!(error instanceof Stopped)) throw error;
-    });
-    await Promise.all(pending);
+    await work;
   } finally {
     stop.finished();
   }

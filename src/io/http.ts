@@ -96,13 +96,20 @@ export function postBytes(
         error: { code: 'TIMEOUT', message: `no answer from ${url} within ${timeoutMs} ms` },
       });
     });
-    void attempt(url, headers, body, options, () => clock.monotonicMs() - start).then((result) => {
-      if (late) dispatcher.abandoned--;
-      else {
-        cancel();
-        resolve(result);
-      }
-    });
+    void attempt(
+      url,
+      headers,
+      body,
+      options,
+      () => clock.monotonicMs() - start,
+      (result) => {
+        if (late) dispatcher.abandoned--;
+        else {
+          cancel();
+          resolve(result);
+        }
+      },
+    );
   });
 }
 
@@ -112,7 +119,8 @@ async function attempt(
   body: string | Uint8Array,
   options: PostOptions,
   elapsedMs: () => number,
-): Promise<PostResult> {
+  done: (result: PostResult) => void,
+): Promise<void> {
   try {
     // undici's own timeouts end a request given up at its deadline, with its connection.
     const target = new URL(url);
@@ -125,19 +133,19 @@ async function attempt(
       bodyTimeout: options.timeoutMs,
     });
     const answer = Buffer.from(await response.body.arrayBuffer());
-    return {
+    done({
       status: response.statusCode,
       headers: normalizeHeaders(response.headers),
       body: answer,
       durationMs: elapsedMs(),
-    };
+    });
   } catch (error) {
-    return {
+    done({
       status: null,
       headers: {},
       body: Buffer.alloc(0),
       durationMs: elapsedMs(),
       error: describeFailure(url, error, options.timeoutMs),
-    };
+    });
   }
 }
