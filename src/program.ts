@@ -59,9 +59,72 @@ function register(parent: Command, spec: CommandSpec, dispatch: Dispatch, withOp
     });
   for (const sub of spec.subcommands ?? []) {
     const child = register(command, sub, dispatch, withOptions);
-    if (sub.isDefault) command.addHelpText('after', () => defaultOptionsHelp(command, child));
+    if (sub.isDefault) {
+      command.addHelpText('after', () => defaultOptionsHelp(command, child));
+      command.hook('preSubcommand', (parent, running) => unknownBeforeDefault(parent, running, child));
+    }
   }
   return command;
+}
+
+/** The words that run a command (`logs list`); none for the program itself. */
+function pathOf(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Fails as commander does for an unknown command, with the closest subcommands of `parent` named. */
+async function unknownCommand(parent: Command, word: string): Promise<never> {
+  // Loaded here: only a mistyped command needs it, never --help.
+  const { closest } = await import('./core/suggest.js');
+  const names = parent
+    .createHelp()
+    .visibleCommands(parent)
+    .map((c) => c.name());
+  const [near] = closest(word, names, 1);
+  const at = pathOf(parent);
+  const typed = at ? `${at} ${word}` : word;
+  const suggestion = near ? `\n(Did you mean ${at ? `${at} ${near}` : near}?)` : '';
+  return parent.error(`error: unknown command '${typed}'${suggestion}`, { code: 'commander.unknownCommand' });
+}
+
+/**
+ * commander hands every word a command with a default subcommand does not know to that default
+ * (`logs lst` runs `logs list lst`); when the default takes no arguments the word is a mistyped
+ * subcommand, and is named as one.
+ */
+async function unknownBeforeDefault(parent: Command, running: Command, fallback: Command): Promise<void> {
+  const word = parent.args[0];
+  if (running !== fallback || fallback.registeredArguments.length > 0) return;
+  if (word === undefined || word.startsWith('-')) return;
+  // `logs list --help` names the default itself.
+  if (parent.commands.some((c) => c.name() === word || c.aliases().includes(word))) return;
+  await unknownCommand(parent, word);
+}
+
+/**
+ * `help logs list` shows the help of `logs list`, and `help sned` fails as `sned` does. Hidden: the
+ * list of commands shows commander's own `help [command]`, whose place this takes in parsing.
+ */
+function helpCommand(program: Command): Command {
+  return (
+    new Command('help')
+      .argument('[command...]')
+      // `help --help` is the program's help, as it was.
+      .helpOption(false)
+      .allowUnknownOption()
+      .action(async (words: string[]) => {
+        let command = program;
+        for (const word of words.filter((w) => !w.startsWith('-'))) {
+          if (command.commands.length === 0) break;
+          const next = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+          if (!next) await unknownCommand(command, word);
+          command = next!;
+        }
+        command.help();
+      })
+  );
 }
 
 /** The command argv runs (`send` in `send --help` and in `help send`); undefined when it names none. */
@@ -126,6 +189,8 @@ export function buildProgram(
       ]),
     );
   for (const spec of COMMANDS) register(program, spec, dispatch, running === EVERY || spec.name === running);
+  // commander's own help command stays listed; the hidden one in its name runs instead.
+  program.helpCommand(true).addCommand(helpCommand(program), { hidden: true });
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

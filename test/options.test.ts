@@ -472,6 +472,9 @@ describe('start-up', () => {
     [['--bogus']],
     [[]],
     [['logs', 'list', '--help']],
+    [['help', 'logs', 'list']],
+    [['help', 'sned']],
+    [['logs', 'lst']],
   ])('prints the same for %j with only the running command built', async (argv) => {
     const whole = await printed(argv, EVERY);
     expect(whole).not.toBe('');

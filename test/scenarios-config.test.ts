@@ -279,7 +279,9 @@ describe('the config file', () => {
     });
     expect((await runCli(['events'], { cwd })).stderr).toMatch(/"schemes\.mine\.timestampHeader": is needed/);
     writeJson(path.join(cwd, 'mes-webhooks.config.json'), { secret: 'plain-text' });
-    expect((await runCli(['events'], { cwd })).stderr).toMatch(/Unrecognized key: "secret"/);
+    expect((await runCli(['events'], { cwd })).stderr).toMatch(
+      /"secret": is not a key the config file takes; did you mean "secretEnv"\?/,
+    );
     writeJson(path.join(cwd, 'mes-webhooks.config.json'), {
       providers: { acme: { scheme: 'nope', eventField: 'type' } },
     });

@@ -52,9 +52,17 @@ export async function readJsonFile(
   }
 }
 
+/** What a JSON value is, in a word, for a message. */
+const kindOf = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+
 async function readDataFile(ctx: Context, file: string): Promise<unknown> {
   const { value } = await readJsonFile(ctx, file, '--data');
-  return checkDepth(value, `--data file ${path.resolve(ctx.cwd, file)}`);
+  const target = path.resolve(ctx.cwd, file);
+  // Merged key by key into the payload: anything but an object would replace the payload whole.
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`--data file ${target} must hold one JSON object, not ${kindOf(value)}`);
+  return checkDepth(value, `--data file ${target}`);
 }
 
 /** The schema check of built events (EventSettings.checkBuild), for settings that come to need it. */

@@ -66,8 +66,10 @@ export async function loadEvents(
     /** The next event of `defs[index]`, fresh and signed, as sent at `now` (the runtime's time). */
     build: (index: number, now: Date) => LoadEvent;
     settle: (record: DeliveryRecord) => void;
-    /** Aborting stops the run: no more requests are built. */
+    /** Aborting stops the run: no more requests are built; those in flight are waited for. */
     signal?: AbortSignal;
+    /** Aborting cuts off what is in flight (SENDER_STOPPED). */
+    cutOff?: AbortSignal;
   },
 ): Promise<void> {
   const urls = defs.map(options.urlOf);
@@ -81,6 +83,7 @@ export async function loadEvents(
     total: options.total,
     connections: options.connections,
     signal: options.signal,
+    cutOff: options.cutOff,
     timeoutMs:
       options.timeoutMs ?? Math.max(...defs.map((def) => providerOf(def, registryOf(ctx.config)).deadlineMs)),
     next: () => {

@@ -5,7 +5,7 @@ import { runPool } from '../core/pool.js';
 import { summarize } from '../core/stats.js';
 import { createDispatcher } from '../io/http.js';
 import { resolveTarget } from '../io/config.js';
-import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import { pickEvent } from '../ui/prompts.js';
@@ -22,6 +22,7 @@ import {
   signedEvent,
   startLocalReceiver,
 } from './outgoing.js';
+import { SENDER_STOPPED, stopGently } from './send-stop.js';
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
@@ -79,18 +80,29 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   // An exact --body is re-signed but never rebuilt, so it stays on the plain path.
   const load = options.count > 1 && body === undefined ? loadOrigin(defs.map(urlOf)) : undefined;
   const started = ctx.runtime.monotonicMs();
+  // Every request written is logged and counted, those answered after Ctrl-C too.
+  let written = 0;
+  const stop = stopGently(ctx, interrupt, () => written - latencies.length);
+  stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
 
   const sendOne = async (def: EventDef) => {
-    if (interrupt.aborted) throw new Stopped();
     const event =
       body === undefined
         ? signedEvent(ctx, def, settings, options.scheme)
         : signedBody(ctx, def, body, settings, options.scheme);
-    await settle(await deliverEvent(ctx, def, event, urlOf(def), { timeoutMs: options.timeout, dispatcher }));
+    written++;
+    const record = await deliverEvent(ctx, def, event, urlOf(def), {
+      timeoutMs: options.timeout,
+      dispatcher,
+    });
+    if (stop.cutOff.aborted && record.status === null)
+      record.error = {
+        code: SENDER_STOPPED,
+        message: `${record.request.url}: the run was stopped before an answer`,
+      };
+    await settle(record);
   };
   const settle = async (record: DeliveryRecord) => {
-    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
-    if (interrupt.aborted) return;
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);
@@ -109,7 +121,6 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
     void emitted.then(() => emitting.delete(emitted));
   };
   const track = (record: DeliveryRecord) => {
-    if (interrupt.aborted) return;
     latencies.push(record.durationMs);
     if (record.ok) ok++;
     if (record.error?.code === 'ECONNREFUSED') refused.push(record.request.url);
@@ -122,12 +133,28 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
         connections: options.concurrency,
         timeoutMs: options.timeout,
         urlOf,
-        build: (index, now) => makers[index]!(now),
+        build: (index, now) => {
+          written++;
+          return makers[index]!(now);
+        },
         settle: track,
         signal: interrupt.signal,
+        cutOff: stop.cutOff,
       })
-    : runPool(total, options.concurrency, (index) => sendOne(defs[index % defs.length]!));
-  const interrupted = await untilInterrupted(interrupt, work);
+    : runPool(
+        total,
+        options.concurrency,
+        (index) => sendOne(defs[index % defs.length]!),
+        () => interrupt.aborted,
+      );
+  // After Ctrl-C the run ends once every request written is settled.
+  try {
+    await work;
+  } finally {
+    stop.finished();
+  }
+  // Ctrl-C once every request was written stopped nothing.
+  const interrupted = interrupt.aborted && written < total;
   // What was answered before the end (or Ctrl-C) is on the stream before the summary.
   emitBurst();
   await Promise.all(emitting);

@@ -52,7 +52,10 @@ export function parsePath(path: string): (string | number)[] {
   return segments;
 }
 
-/** The value of `--set path=value`: JSON when it parses, otherwise the text as a string. */
+/**
+ * The value of `--set path=value`: JSON when it parses, otherwise the text as a string. Its errors
+ * name no flag: the caller names `--set` once.
+ */
 export function parseSetValue(text: string): Json {
   let value: Json;
   try {
@@ -61,11 +64,11 @@ export function parseSetValue(text: string): Json {
     return text;
   }
   // Depth first: the number check below walks the value recursively.
-  checkDepth(value, 'the --set value');
+  checkDepth(value, 'the value');
   const lost = lossyNumber(text, value);
   if (lost !== undefined) {
     throw new UsageError(
-      `--set value ${text} holds ${lost}`,
+      `the value ${text} holds ${lost}`,
       'quote it to send a string, e.g. --set \'path="12345678901234567890"\'',
     );
   }

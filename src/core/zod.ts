@@ -61,5 +61,6 @@ export declare namespace z {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- zod's own path to the issue type
   namespace core {
     type $ZodIssue = zod.core.$ZodIssue;
+    type $ZodRawIssue = zod.core.$ZodRawIssue;
   }
 }

@@ -18,8 +18,13 @@ export interface LoadOptions<T extends LoadRequest> {
   timeoutMs: number;
   /** Builds the next request (a fresh event, ids and signature each time). */
   next: () => T;
-  /** Aborting stops the run early; requests in flight then settle as failed. */
+  /**
+   * Aborting stops the run early: no request is written after it, and those in flight are still
+   * answered, time out, or settle as SENDER_STOPPED when `cutOff` aborts; the run ends once all have.
+   */
   signal?: AbortSignal;
+  /** Aborting settles every request still in flight as failed with SENDER_STOPPED, at once. */
+  cutOff?: AbortSignal;
   /** Called exactly once per request with what became of it. */
   settle: (request: T, result: PostResult) => void;
 }
@@ -195,9 +200,14 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     },
     Math.max(10, Math.min(100, options.timeoutMs / 10)),
   );
+  // Stopped: what is in flight was written and is waited for; each connection ends with its answer.
   const stop = () => {
     stopped = true;
-    for (const c of connections) c.fail('NETWORK', `${url}: stopped before an answer`);
+    for (const c of connections) if (c.request === undefined) c.next();
+  };
+  const cut = () => {
+    stopped = true;
+    for (const c of connections) c.fail('SENDER_STOPPED', `${url}: the run was stopped before an answer`);
   };
   let ended = false;
   const end = () => {
@@ -205,14 +215,16 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     ended = true;
     clearInterval(sweep);
     options.signal?.removeEventListener('abort', stop);
+    options.cutOff?.removeEventListener('abort', cut);
     finish();
   };
   if (options.total <= 0) end();
-  else if (options.signal?.aborted) {
+  else if (options.signal?.aborted || options.cutOff?.aborted) {
     stopped = true;
     end();
   } else {
     options.signal?.addEventListener('abort', stop, { once: true });
+    options.cutOff?.addEventListener('abort', cut, { once: true });
     for (const c of connections) if (!stopped) c.send();
   }
   return done;

@@ -12,6 +12,7 @@ import { standardScheme } from '../core/providers/standard/index.js';
 import type { Scheme } from '../core/schemes/types.js';
 
 import { CONFIG_FILE_NAME } from './config-file.js';
+import { addIssues, ConfigProblems, plainWords } from './config-problems.js';
 import { loadPlaces } from './places.js';
 import { loadSchemaFolders } from './schema-folders.js';
 
@@ -92,12 +93,12 @@ export type Config = z.infer<typeof configSchema> & {
   registry?: Registry;
 };
 
-function problem(file: string, issue: z.core.$ZodIssue): UsageError {
-  const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the file';
-  return new UsageError(
-    `${file}: ${where}: ${issue.message}`,
-    'fix the config file, or point --config at another',
-  );
+/** The keys the object at `path` of a config file takes, for suggestions. */
+function keysAt(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return Object.keys(configSchema.shape);
+  if (path.length === 2 && path[0] === 'providers') return Object.keys(providerDef.shape);
+  if (path.length === 2 && path[0] === 'schemes') return Object.keys(schemeDef.shape);
+  return [];
 }
 
 /** `random` draws the jitter of exponential schedules the config declares. */
@@ -120,9 +121,14 @@ export async function loadConfig(
   } catch (error) {
     throw new UsageError(`${target} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = configSchema.safeParse(json);
-  if (!parsed.success) throw problem(target, parsed.error.issues[0]!);
-  const config: Config = { ...parsed.data, dir: path.dirname(target) };
+  // Every problem of the file at once, in plain words, rather than the first in zod's.
+  const problems = new ConfigProblems(target);
+  const parsed = configSchema.safeParse(json, { error: plainWords });
+  if (!parsed.success) {
+    addIssues(problems, parsed.error.issues, keysAt);
+    problems.throwAny();
+  }
+  const config: Config = { ...parsed.data!, dir: path.dirname(target) };
   const places = config.places?.length
     ? await loadPlaces(
         config.places.map((folder) => path.resolve(config.dir!, folder)),
@@ -131,12 +137,10 @@ export async function loadConfig(
     : [];
   for (const place of places)
     if (BUILTIN_REGISTRY.isBuiltin(place.id))
-      throw new UsageError(`${target}: "places": ${place.id} is built in; give yours another name`);
+      problems.add('places', `${place.id} is built in; give yours another name`);
   const schemas = await loadSchemaFolders(config, target);
-  return {
-    ...config,
-    registry: configRegistry(config, target, BUILTIN_REGISTRY.with({ places }), random, schemas),
-  };
+  const base = BUILTIN_REGISTRY.with({ places: places.filter((p) => !BUILTIN_REGISTRY.isBuiltin(p.id)) });
+  return { ...config, registry: configRegistry(config, target, base, random, schemas, problems) };
 }
 
 /** The built-in registry plus the schemes and providers a config file declares; nothing is mutated. */
@@ -146,14 +150,14 @@ export function configRegistry(
   base: Registry = BUILTIN_REGISTRY,
   random: () => number = Math.random,
   schemas: Readonly<Record<string, Record<string, object>>> = {},
+  problems = new ConfigProblems(file),
 ): Registry {
   const schemes: Scheme[] = [];
   const providers: Provider[] = [];
   for (const [schemeId, def] of Object.entries(config.schemes ?? {})) {
     if (base.isBuiltin(schemeId)) {
-      throw new UsageError(
-        `${file}: "schemes.${schemeId}": ${schemeId} is built in; give yours another name`,
-      );
+      problems.add(`schemes.${schemeId}`, `${schemeId} is built in; give yours another name`);
+      continue;
     }
     schemes.push(
       customScheme({
@@ -165,20 +169,20 @@ export function configRegistry(
   }
   for (const [providerId, def] of Object.entries(config.providers ?? {})) {
     if (base.isBuiltin(providerId)) {
-      throw new UsageError(
-        `${file}: "providers.${providerId}": ${providerId} is built in; give yours another name`,
-      );
+      problems.add(`providers.${providerId}`, `${providerId} is built in; give yours another name`);
+      continue;
     }
-    if (!base.hasScheme(def.scheme) && !schemes.some((s) => s.id === def.scheme)) {
-      throw new UsageError(
-        `${file}: "providers.${providerId}.scheme": no scheme "${def.scheme}"; declare it under "schemes"`,
-      );
+    // A scheme refused above is still declared: the provider is not blamed for it.
+    if (!base.hasScheme(def.scheme) && !config.schemes?.[def.scheme]) {
+      problems.add(`providers.${providerId}.scheme`, `no scheme "${def.scheme}"; declare it under "schemes"`);
+      continue;
     }
     let schedule;
     try {
       schedule = def.schedule ? parseSchedule(def.schedule, random, base.schedules) : base.schedules.mes!;
     } catch (error) {
-      throw new UsageError(`${file}: "providers.${providerId}.schedule": ${(error as Error).message}`);
+      problems.add(`providers.${providerId}.schedule`, (error as Error).message);
+      continue;
     }
     providers.push(
       customProvider({
@@ -197,8 +201,8 @@ export function configRegistry(
   }
   if (config.secretFormat === 'raw') schemes.push(standardScheme('raw'));
   const registry = base.with({ schemes, providers });
-  if (config.provider && !registry.provider(config.provider)) {
-    throw new UsageError(`${file}: "provider": no provider "${config.provider}"`);
-  }
+  if (config.provider && !registry.provider(config.provider) && !config.providers?.[config.provider])
+    problems.add('provider', `no provider "${config.provider}"`);
+  problems.throwAny();
   return registry;
 }

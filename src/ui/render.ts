@@ -10,7 +10,10 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** A duration for the terminal: a loopback answer in 0.06 ms shows as that, not as 0.0 ms. */
 export function formatMs(ms: number): string {
+  if (ms < 0.005) return '<0.01 ms';
+  if (ms < 0.1) return `${ms.toFixed(2)} ms`;
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 

@@ -60,6 +60,8 @@ export interface RunningCli {
   /** Resolves with the first match of `pattern` in stderr+stdout, as output arrives. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
+  /** Waits for the command to end by itself. */
+  exited(): Promise<CliResult>;
 }
 
 /** Starts a long-running command (listen) and hands back its streams. */
@@ -103,6 +105,11 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
         waiters.push(check);
         check();
       });
+    },
+    async exited() {
+      const code = await closed;
+      clearTimeout(hardStop);
+      return { code, stdout, stderr };
     },
     async stop(signal = 'SIGINT') {
       if (child.exitCode === null) child.kill(signal);
