@@ -239,12 +239,12 @@ describe('the fast path', () => {
     expect(deliveries).toHaveLength(0);
   });
 
-  it('refuses a body over the limit with 413 and a head over node:http’s limit with 400', async () => {
+  it('refuses a body over the limit with 413 and a head over node:http’s limit with 431', async () => {
     const { port, deliveries } = await start({ maxBodyBytes: 64 });
     const big = await exchange(port, [post(`"${'a'.repeat(100)}"`)], 1);
     expect(big.answers.map((a) => a.status)).toEqual([413]);
     const head = await exchange(port, [post('{}', `X-Big: ${'a'.repeat(20_000)}\r\n`)], 2);
-    expect(head.answers.map((a) => a.status)).toEqual([400]);
+    expect(head.answers.map((a) => a.status)).toEqual([431]);
     expect(head.closed).toBe(true);
     expect(deliveries).toHaveLength(0);
   });

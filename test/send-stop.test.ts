@@ -3,7 +3,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCli, tempDir } from './helpers/cli.js';
+import { runCli, startCli, tempDir } from './helpers/cli.js';
 import { testScope } from './helpers/scope.js';
 
 const { later } = testScope();
@@ -103,5 +103,39 @@ describe('Ctrl-C during send --count', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type?: string; total?: number; interrupted?: boolean });
     expect(out.at(-1)).toMatchObject({ total: 3, ok: 3, failed: 0, interrupted: true });
+  });
+});
+
+describe('Ctrl-C during replay', () => {
+  it('logs and counts every replay written: answered after it, or cut off by a second Ctrl-C', async () => {
+    const cwd = tempDir();
+    const first = await holdingReceiver();
+    const sending = startCli(
+      ['send', 'work_order.created', '--count', '6', '--concurrency', '6', '--to', first.url],
+      { cwd },
+    );
+    later(() => sending.stop('SIGKILL'));
+    await until(() => first.held() === 6, 'six sends held');
+    first.release(6);
+    expect((await sending.exited()).code).toBe(0);
+
+    const app = await holdingReceiver();
+    const cli = startCli(['replay', '--last', '6', '--concurrency', '4', '--to', app.url], { cwd });
+    later(() => cli.stop('SIGKILL'));
+    await until(() => app.held() === 4, 'four replays held');
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/Stopping: waiting up to 5 s for the answer to 4 requests in flight/);
+    app.release(2);
+    await until(() => logLines(cwd).length === 8, 'two replays answered and logged');
+    const res = await cli.stop('SIGINT');
+    expect(res.code).toBe(130);
+    const replays = logLines(cwd).slice(6);
+    expect(replays).toHaveLength(4);
+    expect(replays.filter((l) => l.status === 200)).toHaveLength(2);
+    expect(replays.filter((l) => l.status === null && l.error?.code === 'SENDER_STOPPED')).toHaveLength(2);
+    expect(res.stderr).toMatch(/Stopped by Ctrl-C\. Replayed 4 deliveries/);
+    // The two not yet written when Ctrl-C came were not replayed.
+    expect(app.held()).toBe(2);
+    expect((await runCli(['logs', '--json'], { cwd })).stdout.trim().split('\n')).toHaveLength(10);
   });
 });

@@ -8,12 +8,13 @@ import { openStore, type DeliveryStore } from '../io/store.js';
 import { deliver } from '../io/sender.js';
 import { checkedUrl, registryOf, resolveSecret } from '../io/config.js';
 import { forwardableHeaders } from '../server/forward.js';
-import { INTERRUPTED_EXIT_CODE, Stopped, untilInterrupted, watchInterrupt } from '../pipeline/interrupt.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from '../pipeline/interrupt.js';
 import { openStream } from '../pipeline/wire.js';
 import type { Context } from '../ui/context.js';
 import type { OptionsOf } from './declare.js';
 import { reportSkipped, toFilter } from './logs.js';
 import type { replayOptions } from './replay/options.js';
+import { SENDER_STOPPED, stopGently } from './send-stop.js';
 
 type Options = OptionsOf<typeof replayOptions>;
 
@@ -163,33 +164,48 @@ async function replay(
   const interrupt = watchInterrupt(ctx);
   let failed = 0;
   let sent = 0;
-  const work = runPool(plans.length, options.concurrency, async (index) => {
-    if (interrupt.aborted) throw new Stopped();
-    const plan = plans[index]!;
-    const { original } = plan;
-    const record = await deliver(
-      {
-        kind: 'replay',
-        url: plan.url,
-        headers: plan.headers,
-        body: plan.body,
-        provider: original.provider,
-        event: original.event,
-        eventId: original.eventId,
-        scheme: original.scheme,
-        attempt: original.attempt,
-        parentId: original.deliveryId,
-        groupId: original.groupId,
-      },
-      { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
-    );
-    // Answered after Ctrl-C: the partial summary is out, this one is not part of it.
-    if (interrupt.aborted) return;
-    sent++;
-    if (!record.ok) failed++;
-    await stream.emit({ type: 'delivery', record });
-  });
-  const interrupted = await untilInterrupted(interrupt, work);
+  // Every replay written is logged and counted, those answered after Ctrl-C too (as send does).
+  let written = 0;
+  const stop = stopGently(ctx, interrupt, () => written - sent);
+  stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
+  const work = runPool(
+    plans.length,
+    options.concurrency,
+    async (index) => {
+      const plan = plans[index]!;
+      const { original } = plan;
+      written++;
+      const record = await deliver(
+        {
+          kind: 'replay',
+          url: plan.url,
+          headers: plan.headers,
+          body: plan.body,
+          provider: original.provider,
+          event: original.event,
+          eventId: original.eventId,
+          scheme: original.scheme,
+          attempt: original.attempt,
+          parentId: original.deliveryId,
+          groupId: original.groupId,
+        },
+        { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
+      );
+      if (stop.cutOff.aborted && record.status === null)
+        record.error = { code: SENDER_STOPPED, message: `${plan.url}: the run was stopped before an answer` };
+      sent++;
+      if (!record.ok) failed++;
+      await stream.emit({ type: 'delivery', record });
+    },
+    () => interrupt.aborted,
+  );
+  try {
+    await work;
+  } finally {
+    stop.finished();
+  }
+  // Ctrl-C once every replay was written stopped nothing.
+  const interrupted = interrupt.aborted && written < plans.length;
   await stream.emit({
     type: 'summary',
     of: 'replay',
