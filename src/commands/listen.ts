@@ -42,6 +42,7 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     registry: registryOf(ctx.config),
     ui: options.ui,
     stream,
+    offload: true,
   });
   const verdicts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;

@@ -18,6 +18,7 @@ import { answerClientError, guarded } from './guard.js';
 import { History, isTruncated } from './history.js';
 import { responseRespondent, type Respondent } from './received.js';
 import type { RequestHead } from './request-head.js';
+import { listenerOffload, type FastWork, type Offload } from './offload.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 import { targetPath } from './target.js';
@@ -64,6 +65,11 @@ export interface ListenerOptions {
   echo?: boolean;
   /** The providers and schemes to detect and verify; the built-ins when absent. */
   registry?: Registry;
+  /**
+   * Examine deliveries on a worker thread (the built CLI's `listen`), when nothing asked for needs
+   * this thread: no --forward-to, --delay, flaky answers or providers of the user's own.
+   */
+  offload?: boolean;
 }
 
 export interface ListenerEvents {
@@ -88,6 +94,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   private readonly fast: FastPath;
+  private readonly offload: Offload<FastWork> | undefined;
   url = '';
 
   constructor(readonly options: ListenerOptions) {
@@ -135,6 +142,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
     this.stream = (options.stream ?? new DeliveryStream()).subscribe(feedSink(this.feed, this.history));
     this.server.on('clientError', answerClientError);
+    this.offload = listenerOffload(this);
   }
 
   get origin(): string {
@@ -183,6 +191,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       Promise.allSettled(this.inFlight),
       new Promise((later) => setTimeout(later, STOP_WAIT_MS).unref()),
     ]);
+    await this.offload?.close();
     await this.dispatcher.close();
   }
 
@@ -258,8 +267,9 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const arrived = this.options.runtime.now();
     const started = this.options.runtime.monotonicMs();
     const arrival = { method: 'POST', url: head.url, headers: head.headers };
+    const work = { arrival, bytes: body, arrived, started, to };
     void this.taking(
-      deliver(this, arrival, body, to, arrived, started)
+      (this.offload ? this.offload.take(work) : deliver(this, arrival, body, to, arrived, started))
         .catch((error: unknown) => deliverFault(this, arrival, to, error))
         .catch(() => to.drop()),
     );

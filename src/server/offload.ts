@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DeliveryRecord } from '../core/delivery.js';
+import { BUILTIN_REGISTRY } from '../core/registry.js';
+import { conclude, deliver, type DeliveryHost } from './deliver.js';
+import type { Arrival, ExamineOptions } from './examine.js';
+import type { Reply, Respondent } from './received.js';
+
+/** What the worker is told once: the options of examine() that a thread can be given. */
+export type WorkerSettings = Pick<ExamineOptions, 'secret' | 'strict' | 'strictSchema' | 'schemaCheck'>;
+
+/** The deliveries of one turn, their bodies in one buffer (moved to the worker, not copied). */
+export interface WorkBatch {
+  items: { id: number; arrival: Arrival; start: number; end: number; arrived: number; started: number }[];
+  bytes: ArrayBuffer;
+}
+
+/** A delivery examined: its planned answer and texts; only `id` when the worker could not. */
+export interface Examination {
+  id: number;
+  status?: number;
+  type?: string | undefined;
+  body?: string;
+  json?: string;
+  log?: string;
+}
+
+/** A delivery the worker examined, ready to be logged and answered. */
+export interface Examined {
+  reply: Reply;
+  json: string;
+  log: string;
+}
+
+export interface Work {
+  arrival: Arrival;
+  bytes: Buffer;
+  arrived: Date;
+  started: number;
+}
+
+interface Pending<T extends Work> {
+  work: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Examines deliveries on a worker thread, so the listener's own thread does the sockets and the
+ * log while the other core verifies and serialises. What arrives in one turn of the event loop
+ * goes as one message, and comes back as one. Any delivery the worker cannot take (not started yet,
+ * failed on it, or gone) is taken on this thread, by `local`: none is ever lost.
+ */
+export class Offload<T extends Work> {
+  private worker: Worker | undefined;
+  private ready = false;
+  private queue: Pending<T>[] = [];
+  private readonly sent = new Map<number, Pending<T>>();
+  private next = 0;
+
+  constructor(
+    file: URL,
+    settings: WorkerSettings,
+    private readonly local: (work: T) => Promise<void>,
+    private readonly finish: (work: T, examined: Examined) => Promise<void>,
+  ) {
+    // A build without the worker (the library as tsc writes it) takes every delivery itself.
+    if (!existsSync(fileURLToPath(file))) return;
+    const worker = new Worker(file, { workerData: settings });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (message: Examination[] | 'ready') => {
+      if (message === 'ready') this.ready = true;
+      else this.examined(message);
+    });
+    worker.on('error', () => this.lost());
+    worker.on('exit', () => this.lost());
+  }
+
+  /** Resolves once the delivery is logged and answered. */
+  take(work: T): Promise<void> {
+    if (!this.ready) return this.local(work);
+    return new Promise((resolve, reject) => {
+      // One batch at the worker at a time: what arrives meanwhile waits for it, and goes as one.
+      if (this.queue.push({ work, resolve, reject }) === 1 && this.sent.size === 0) setImmediate(this.send);
+    });
+  }
+
+  private readonly send = (): void => {
+    const batch = this.queue;
+    if (batch.length === 0 || this.sent.size > 0) return;
+    this.queue = [];
+    if (!this.ready) return this.takeHere(batch);
+    let size = 0;
+    for (const { work } of batch) size += work.bytes.length;
+    const bytes = new ArrayBuffer(size);
+    const view = new Uint8Array(bytes);
+    const items: WorkBatch['items'] = [];
+    let start = 0;
+    for (const pending of batch) {
+      const { work } = pending;
+      const id = this.next++;
+      view.set(work.bytes, start);
+      const end = start + work.bytes.length;
+      items.push({
+        id,
+        arrival: work.arrival,
+        start,
+        end,
+        arrived: work.arrived.getTime(),
+        started: work.started,
+      });
+      start = end;
+      this.sent.set(id, pending);
+    }
+    // Held open while deliveries are out: close() waits for them.
+    if (this.sent.size === batch.length) this.worker!.ref();
+    this.worker!.postMessage({ items, bytes } satisfies WorkBatch, [bytes]);
+  };
+
+  private examined(results: Examination[]): void {
+    for (const result of results) {
+      const pending = this.sent.get(result.id);
+      if (!pending) continue;
+      this.sent.delete(result.id);
+      const { work, resolve, reject } = pending;
+      const done =
+        result.log === undefined
+          ? this.local(work)
+          : this.finish(work, {
+              reply: { status: result.status!, type: result.type, body: result.body! },
+              json: result.json!,
+              log: result.log,
+            });
+      done.then(resolve, reject);
+    }
+    if (this.queue.length > 0) this.send();
+    else this.worker?.unref();
+  }
+
+  private takeHere(batch: Pending<T>[]): void {
+    for (const { work, resolve, reject } of batch) this.local(work).then(resolve, reject);
+  }
+
+  /** The worker failed or exited: what it held or was to get is taken here, and so is what follows. */
+  private lost(): void {
+    this.ready = false;
+    this.worker = undefined;
+    const held = [...this.sent.values(), ...this.queue];
+    this.sent.clear();
+    this.queue = [];
+    this.takeHere(held);
+  }
+
+  /** Ends the worker; the listener has waited for what it held (close() waits for every delivery). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    await worker?.terminate();
+    this.lost();
+  }
+}
+
+/** A delivery the fast path read whole, with where its answer goes. */
+export interface FastWork extends Work {
+  to: Respondent;
+}
+
+/**
+ * The listener's worker, when it asked for one (ListenerOptions.offload) and nothing it was asked
+ * needs its own thread: no --forward-to, --delay, flaky answers or providers of the user's own.
+ */
+export function listenerOffload(host: DeliveryHost): Offload<FastWork> | undefined {
+  const { options } = host;
+  const flaky = options.flaky ?? {};
+  const can =
+    options.offload === true &&
+    !options.forwardTo &&
+    !options.delayMs &&
+    !options.echo &&
+    (options.registry === undefined || options.registry === BUILTIN_REGISTRY) &&
+    flaky.status === undefined &&
+    !flaky.failFirst &&
+    !flaky.failRate;
+  if (!can) return undefined;
+  const { secret, strict, strictSchema, schemaCheck } = options;
+  return new Offload<FastWork>(
+    new URL('./delivery-worker.cjs', import.meta.url),
+    { secret, strict, strictSchema, schemaCheck },
+    (w) => deliver(host, w.arrival, w.bytes, w.to, w.arrived, w.started),
+    (w, examined) => {
+      const record = JSON.parse(examined.log) as DeliveryRecord;
+      return conclude(host, record, examined.reply, w.to, w.started, examined);
+    },
+  );
+}
