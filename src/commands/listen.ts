@@ -46,10 +46,12 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
   });
   const verdicts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
-  listener.on('delivery', (record) => {
-    total++;
-    verdicts[record.signature?.verdict ?? 'unchecked']++;
-  });
+  // For the summary, which --json leaves out.
+  if (!options.json)
+    listener.on('delivery', (record) => {
+      total++;
+      verdicts[record.signature?.verdict ?? 'unchecked']++;
+    });
 
   try {
     await listener.start();

@@ -89,8 +89,11 @@ export async function deliver(
 
 /** A delivery's texts made where it was examined, for a record already settled as answered. */
 export interface MadeTexts {
+  deliveryId: string;
   json: string;
   log: string;
+  /** No body cut to a preview in the history: the log line is what it keeps. */
+  whole: boolean;
 }
 
 /**
@@ -107,7 +110,8 @@ export async function conclude(
   made?: MadeTexts,
 ): Promise<void> {
   const { options } = host;
-  const { deliveryId } = record;
+  // Read from `made` when there: the record may be parsed from its line only when something needs it.
+  const deliveryId = made?.deliveryId ?? record.deliveryId;
   // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
   // Not for the in-process receiver of send: its sender's run only warns about the log.
   const durable = !options.echo;
@@ -127,11 +131,11 @@ export async function conclude(
   };
   const event = eventOf(host, record);
   let answer = made && !broken ? answerOf(to, reply) : answerNow();
-  if (made && !broken) {
-    if (answer === 'gone') answer = answerNow();
-    else madeTexts(event, made.json, made.log);
-  }
-  host.history.add(record);
+  const asMade = made && !broken && answer !== 'gone';
+  if (made && !broken && answer === 'gone') answer = answerNow();
+  if (asMade) madeTexts(event, made.json, made.log);
+  if (asMade && made.whole) host.history.addLine(deliveryId, made.log);
+  else host.history.add(record);
   const outcome = await host.stream.emit(event);
   if (durable && outcome.unwritten && !broken) {
     // The write failed just now: the sinks saw the planned answer, the sender gets 503.

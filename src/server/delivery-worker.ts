@@ -3,6 +3,7 @@ import { systemRuntime } from '../io/runtime.js';
 import { deliveryText, logText } from '../pipeline/text.js';
 import { examine, type ExamineOptions } from './examine.js';
 import type { Examination, WorkBatch } from './offload.js';
+import { keptRecord } from './history.js';
 import { answerOf, settle, type Respondent } from './received.js';
 
 // The listener's deliveries, examined on a thread of their own (see offload.ts): verification,
@@ -25,13 +26,17 @@ port.on('message', (batch: WorkBatch) => {
       const answer = answerOf(THERE, reply);
       settle(record, answer, systemRuntime.monotonicMs() - item.started);
       const event = { type: 'delivery', record } as const;
+      // The JSON line is the start of the log line (see text.ts): only its length goes back.
+      const json = deliveryText(event);
       out.push({
         id: item.id,
+        deliveryId: record.deliveryId,
         status: reply.status,
         type: reply.type,
         body: reply.body as string,
-        json: deliveryText(event),
         log: logText(event),
+        jsonLength: json.length,
+        whole: keptRecord(record) === record,
       });
     } catch {
       // The listener takes this one itself, and meets the same failure where it is handled.

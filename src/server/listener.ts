@@ -67,9 +67,10 @@ export interface ListenerOptions {
   registry?: Registry;
   /**
    * Examine deliveries on a worker thread (the built CLI's `listen`), when nothing asked for needs
-   * this thread: no --forward-to, --delay, flaky answers or providers of the user's own.
+   * this thread: no --forward-to, --delay, flaky answers or providers of the user's own. A path:
+   * the worker's file, when it is not next to this module (a build's, for tests).
    */
-  offload?: boolean;
+  offload?: boolean | string;
 }
 
 export interface ListenerEvents {
@@ -193,6 +194,11 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     ]);
     await this.offload?.close();
     await this.dispatcher.close();
+  }
+
+  /** Resolves true once deliveries are examined on the worker thread, false if they never will be. */
+  offloaded(): Promise<boolean> {
+    return this.offload?.started ?? Promise.resolve(false);
   }
 
   /** Keeps a delivery being taken in view until it is done. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DeliveryRecord } from '../core/delivery.js';
 import { BUILTIN_REGISTRY } from '../core/registry.js';
-import { conclude, deliver, type DeliveryHost } from './deliver.js';
+import { conclude, deliver, type DeliveryHost, type MadeTexts } from './deliver.js';
 import type { Arrival, ExamineOptions } from './examine.js';
 import type { Reply, Respondent } from './received.js';
 
@@ -16,21 +16,22 @@ export interface WorkBatch {
   bytes: ArrayBuffer;
 }
 
-/** A delivery examined: its planned answer and texts; only `id` when the worker could not. */
+/** A delivery examined: its planned answer and log line; only `id` when the worker could not. */
 export interface Examination {
   id: number;
+  deliveryId?: string;
   status?: number;
   type?: string | undefined;
   body?: string;
-  json?: string;
   log?: string;
+  /** Its JSON line is the log line's first `jsonLength - 1` characters and a closing brace. */
+  jsonLength?: number;
+  whole?: boolean;
 }
 
 /** A delivery the worker examined, ready to be logged and answered. */
-export interface Examined {
+export interface Examined extends MadeTexts {
   reply: Reply;
-  json: string;
-  log: string;
 }
 
 export interface Work {
@@ -58,6 +59,9 @@ export class Offload<T extends Work> {
   private queue: Pending<T>[] = [];
   private readonly sent = new Map<number, Pending<T>>();
   private next = 0;
+  /** Resolves true once deliveries go to the worker, false if they never will. */
+  readonly started: Promise<boolean>;
+  private start: (ready: boolean) => void = () => undefined;
 
   constructor(
     file: URL,
@@ -65,13 +69,17 @@ export class Offload<T extends Work> {
     private readonly local: (work: T) => Promise<void>,
     private readonly finish: (work: T, examined: Examined) => Promise<void>,
   ) {
+    this.started = new Promise((resolve) => (this.start = resolve));
     // A build without the worker (the library as tsc writes it) takes every delivery itself.
-    if (!existsSync(fileURLToPath(file))) return;
+    if (!existsSync(fileURLToPath(file))) {
+      this.start(false);
+      return;
+    }
     const worker = new Worker(file, { workerData: settings });
     this.worker = worker;
     worker.unref();
     worker.on('message', (message: Examination[] | 'ready') => {
-      if (message === 'ready') this.ready = true;
+      if (message === 'ready') this.start((this.ready = true));
       else this.examined(message);
     });
     worker.on('error', () => this.lost());
@@ -130,8 +138,10 @@ export class Offload<T extends Work> {
           ? this.local(work)
           : this.finish(work, {
               reply: { status: result.status!, type: result.type, body: result.body! },
-              json: result.json!,
+              deliveryId: result.deliveryId!,
+              json: `${result.log.slice(0, result.jsonLength! - 1)}}`,
               log: result.log,
+              whole: result.whole!,
             });
       done.then(resolve, reject);
     }
@@ -145,6 +155,7 @@ export class Offload<T extends Work> {
 
   /** The worker failed or exited: what it held or was to get is taken here, and so is what follows. */
   private lost(): void {
+    this.start(false);
     this.ready = false;
     this.worker = undefined;
     const held = [...this.sent.values(), ...this.queue];
@@ -174,7 +185,7 @@ export function listenerOffload(host: DeliveryHost): Offload<FastWork> | undefin
   const { options } = host;
   const flaky = options.flaky ?? {};
   const can =
-    options.offload === true &&
+    (options.offload ?? false) !== false &&
     !options.forwardTo &&
     !options.delayMs &&
     !options.echo &&
@@ -185,12 +196,29 @@ export function listenerOffload(host: DeliveryHost): Offload<FastWork> | undefin
   if (!can) return undefined;
   const { secret, strict, strictSchema, schemaCheck } = options;
   return new Offload<FastWork>(
-    new URL('./delivery-worker.cjs', import.meta.url),
+    typeof options.offload === 'string'
+      ? pathToFileURL(options.offload)
+      : new URL('./delivery-worker.cjs', import.meta.url),
     { secret, strict, strictSchema, schemaCheck },
     (w) => deliver(host, w.arrival, w.bytes, w.to, w.arrived, w.started),
-    (w, examined) => {
-      const record = JSON.parse(examined.log) as DeliveryRecord;
-      return conclude(host, record, examined.reply, w.to, w.started, examined);
-    },
+    (w, examined) => conclude(host, lazyRecord(examined.log), examined.reply, w.to, w.started, examined),
   );
+}
+
+/**
+ * A record read from its log line only when something reads it: a listener that only logs and
+ * prints JSON never does (the texts are made), while the terminal, the feed or a refusal do.
+ */
+export function lazyRecord(line: string): DeliveryRecord {
+  let parsed: DeliveryRecord | undefined;
+  const real = () => (parsed ??= JSON.parse(line) as DeliveryRecord);
+  return new Proxy({} as DeliveryRecord, {
+    get: (_, key) => Reflect.get(real(), key),
+    set: (_, key, value) => Reflect.set(real(), key, value),
+    has: (_, key) => Reflect.has(real(), key),
+    deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(real(), key),
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
+  });
 }
