@@ -226,6 +226,18 @@ describe('the worker thread', () => {
     expect(calls).toEqual({ local: 3, finish: 3 });
   });
 
+  it('gives back what it holds when it is ended, even stuck', async () => {
+    const { offload, calls, work } = await offloadWith(
+      `${READY} parentPort.on('message', () => { for (;;); });`,
+    );
+    expect(await offload.started).toBe(true);
+    const taken = Promise.all(Array.from({ length: 4 }, () => offload.take(work())));
+    await new Promise((later) => setTimeout(later, 20));
+    await offload.close();
+    await taken;
+    expect(calls).toEqual({ local: 4, finish: 0 });
+  });
+
   it('is not there in a build without its file: the listener takes every delivery', async () => {
     const { offload, calls, work } = await offloadWith(undefined);
     expect(await offload.started).toBe(false);

@@ -106,7 +106,7 @@ export class Offload<T extends Work> {
     const batch = this.queue;
     if (batch.length === 0 || this.out >= MAX_OUT) return;
     this.queue = [];
-    if (!this.ready) return this.takeHere(batch);
+    if (!this.ready) return void this.takeHere(batch);
     this.out++;
     let size = 0;
     for (const { work } of batch) size += work.bytes.length;
@@ -136,7 +136,7 @@ export class Offload<T extends Work> {
   };
 
   private examined(results: Examination[]): void {
-    this.out--;
+    this.out = Math.max(0, this.out - 1);
     for (const result of results) {
       const pending = this.sent.get(result.id);
       if (!pending) continue;
@@ -158,12 +158,12 @@ export class Offload<T extends Work> {
     if (this.sent.size === 0) this.worker?.unref();
   }
 
-  private takeHere(batch: Pending<T>[]): void {
-    for (const { work, resolve, reject } of batch) this.local(work).then(resolve, reject);
+  private takeHere(batch: Pending<T>[]): Promise<void>[] {
+    return batch.map(({ work, resolve, reject }) => this.local(work).then(resolve, reject));
   }
 
   /** The worker failed or exited: what it held or was to get is taken here, and so is what follows. */
-  private lost(): void {
+  private lost(): Promise<void>[] {
     this.out = 0;
     this.start(false);
     this.ready = false;
@@ -171,14 +171,16 @@ export class Offload<T extends Work> {
     const held = [...this.sent.values(), ...this.queue];
     this.sent.clear();
     this.queue = [];
-    this.takeHere(held);
+    return this.takeHere(held);
   }
 
   /** Ends the worker; the listener has waited for what it held (close() waits for every delivery). */
   async close(): Promise<void> {
     const worker = this.worker;
+    // Anything it still holds (it would have had to hang past the listener's wait) is taken here.
+    const taken = this.lost();
     await worker?.terminate();
-    this.lost();
+    await Promise.allSettled(taken);
   }
 }
 
