@@ -226,6 +226,19 @@ describe('the worker thread', () => {
     expect(calls).toEqual({ local: 3, finish: 3 });
   });
 
+  it('leaves the deliveries past a few to the listener while it is busy', async () => {
+    const { offload, calls, work } = await offloadWith(
+      `${READY} parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage(b.items.map((i) =>
+        ({ id: i.id, deliveryId: 'd' + i.id, status: 200, body: '{}', log: '{"a":1}', jsonLength: 7, whole: true }))), 50));`,
+    );
+    expect(await offload.started).toBe(true);
+    const first = offload.take(work());
+    await new Promise((sent) => setImmediate(sent));
+    // The first is at the worker: four wait for it, the other two are taken at once.
+    await Promise.all([first, ...Array.from({ length: 6 }, () => offload.take(work()))]);
+    expect(calls).toEqual({ local: 2, finish: 5 });
+  });
+
   it('gives back what it holds when it is ended, even stuck', async () => {
     const { offload, calls, work } = await offloadWith(
       `${READY} parentPort.on('message', () => { for (;;); });`,
