@@ -200,20 +200,6 @@ writeFileSync('dist/bundle/cli.js', fileOf([...atStart]));
 for (const name of functions.keys())
   if (!atStart.has(name)) writeFileSync(path.join('dist/bundle', name), fileOf([name]));
 
-// The listener's worker thread (src/server/delivery-worker.ts) runs in a thread of its own, which
-// the loader does not serve: one self-contained CommonJS file, next to the chunks that start it.
-await build({
-  entryPoints: ['dist/server/delivery-worker.js'],
-  outfile: 'dist/bundle/delivery-worker.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
-});
-
 // Training runs: each command below saves the bytecode it compiled to dist/bundle/code-cache.bin (or,
 // for the commands that send, code-cache-liftoff.bin: see bin/mes-webhooks.js), on top of what the
 // runs before it saved. In a scratch home and folder, with none of the user's

@@ -42,16 +42,13 @@ export async function listenCommand(ctx: Context, options: OptionsOf<typeof list
     registry: registryOf(ctx.config),
     ui: options.ui,
     stream,
-    offload: true,
   });
   const verdicts: Record<Verdict, number> = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
   let total = 0;
-  // For the summary, which --json leaves out.
-  if (!options.json)
-    listener.on('delivery', (record) => {
-      total++;
-      verdicts[record.signature?.verdict ?? 'unchecked']++;
-    });
+  listener.on('delivery', (record) => {
+    total++;
+    verdicts[record.signature?.verdict ?? 'unchecked']++;
+  });
 
   try {
     await listener.start();

@@ -44,8 +44,3 @@ export function logText(event: DeliveryEvent): string {
 export function madeLogText(event: DeliveryEvent): string | undefined {
   return made.get(event)?.log;
 }
-
-/** Gives an event the texts made for its record elsewhere (a worker thread), in place of making them. */
-export function madeTexts(event: DeliveryEvent, json: string, log: string): void {
-  made.set(event, { json, log });
-}

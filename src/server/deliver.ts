@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { bodyBytes, type DeliveryRecord } from '../core/delivery.js';
 import type { createFlakyPolicy } from '../core/flaky.js';
-import { receivedRecord } from '../core/inspect.js';
+import { inspectDelivery, receivedRecord, type Inspection } from '../core/inspect.js';
+import { unixSeconds } from '../core/providers/types.js';
 import { newDeliveryId } from '../io/runtime.js';
 import type { DeliveryEvent, DeliveryRole, DeliveryStream } from '../pipeline/stream.js';
-import { madeLogText, madeTexts } from '../pipeline/text.js';
-import { examine, jsonReply, type Arrival } from './examine.js';
+import { madeLogText } from '../pipeline/text.js';
+import { payloadVerdict, schemaVerdict, type SchemaVerdict } from '../schema/verdict.js';
 import { forwardDelivery, type ForwardOptions } from './forward.js';
 import { faultMessage } from './guard.js';
 import type { History } from './history.js';
 import type { ListenerOptions } from './listener.js';
-import { answerOf, NOT_INSPECTED, settle, type Reply, type Respondent } from './received.js';
+import { answerOf, JSON_TYPE, NOT_INSPECTED, settle, type Reply, type Respondent } from './received.js';
 
 /** What taking a delivery needs of the listener it arrives at. */
 export interface DeliveryHost {
@@ -30,7 +31,12 @@ export interface DeliveryHost {
   recorded(record: DeliveryRecord, delivered: boolean): void;
 }
 
-export type { Arrival };
+/** A request as the listener records it: names lowercase, repeated values joined. */
+export interface Arrival {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
 
 const eventOf = (host: DeliveryHost, record: DeliveryRecord): DeliveryEvent =>
   host.role ? { type: 'delivery', record, role: host.role } : { type: 'delivery', record };
@@ -48,15 +54,32 @@ export async function deliver(
   started: number,
 ): Promise<void> {
   const { options } = host;
-  const { record, seen, reply, refused } = examine(options, arrival, bytes, arrived);
-  const { deliveryId } = record;
-  const json = (code: number, body: Record<string, unknown>) => jsonReply(reply, deliveryId, code, body);
+  const { headers } = arrival;
+  const seen = inspectDelivery(headers, bytes, options.secret, unixSeconds(arrived), options.registry);
+  const deliveryId = newDeliveryId(options.runtime);
+  const request = { method: arrival.method, url: arrival.url, headers, bytes };
+  const record = receivedRecord(deliveryId, arrived, request, seen);
+  if (!seen.problem && options.schemaCheck !== false) record.schema = verdictOf(record, seen, bytes);
+
+  // The answer as a string: written with its head in one write to the socket.
+  const reply: Reply = { status: 200, type: JSON_TYPE, body: `{"ok":true,"deliveryId":"${deliveryId}"}` };
+  const json = (code: number, body: Record<string, unknown>) => {
+    reply.status = code;
+    reply.type = JSON_TYPE;
+    reply.body = JSON.stringify({ ok: code < 300, deliveryId, ...body });
+  };
   // Katana's events carry no id; its retries resend the same bytes, so the body stands in for one.
   const decision = seen.problem
     ? { status: undefined }
     : host.decide(seen.eventId ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-  if (refused) {
-    // Answered already: 400, 401 or 422.
+  if (seen.problem) json(400, { error: seen.problem });
+  else if (options.strict && seen.signature.verdict !== 'valid') {
+    json(401, { error: `signature ${seen.signature.verdict}: ${seen.signature.reason}` });
+  } else if (options.strictSchema && record.schema?.verdict === 'invalid') {
+    json(422, {
+      error: `the body does not match the ${record.event} schema`,
+      problems: record.schema.problems,
+    });
   } else if (decision.status !== undefined) {
     record.simulated = decision.simulated;
     json(
@@ -84,41 +107,14 @@ export async function deliver(
     }
   }
   if (options.delayMs) await options.runtime.sleep(options.delayMs, host.stopping);
-  await conclude(host, record, reply, to, started);
-}
 
-/** A delivery's texts made where it was examined, for a record already settled as answered. */
-export interface MadeTexts {
-  deliveryId: string;
-  json: string;
-  log: string;
-  /** No body cut to a preview in the history: the log line is what it keeps. */
-  whole: boolean;
-}
-
-/**
- * Logs a delivery and answers it, in that order. `made`: the record was settled (as answered with
- * `reply`) and serialised elsewhere (a worker thread); its texts are used as they are unless the
- * answer changes here (the sender hung up, or the log is down).
- */
-export async function conclude(
-  host: DeliveryHost,
-  record: DeliveryRecord,
-  reply: Reply,
-  to: Respondent,
-  started: number,
-  made?: MadeTexts,
-): Promise<void> {
-  const { options } = host;
-  // Read from `made` when there: the record may be parsed from its line only when something needs it.
-  const deliveryId = made?.deliveryId ?? record.deliveryId;
   // A log already known to be broken: the record says 503 from the start, everywhere it is shown.
   // Not for the in-process receiver of send: its sender's run only warns about the log.
   const durable = !options.echo;
   const broken = durable ? host.stream.failure() : undefined;
   const refuse = (reason: string) => {
     host.unlogged++;
-    jsonReply(reply, deliveryId, 503, { error: `not stored: ${reason}` });
+    json(503, { error: `not stored: ${reason}` });
     record.error = { code: 'LOG_UNWRITABLE', message: reason };
   };
   if (broken) refuse(broken);
@@ -129,13 +125,9 @@ export async function conclude(
       record.error = { code: 'LISTENER_STOPPED', message: 'the listener stopped before it answered' };
     return answer;
   };
+  let answer = answerNow();
+  host.history.add(record);
   const event = eventOf(host, record);
-  let answer = made && !broken ? answerOf(to, reply) : answerNow();
-  const asMade = made && !broken && answer !== 'gone';
-  if (made && !broken && answer === 'gone') answer = answerNow();
-  if (asMade) madeTexts(event, made.json, made.log);
-  if (asMade && made.whole) host.history.addLine(deliveryId, made.log);
-  else host.history.add(record);
   const outcome = await host.stream.emit(event);
   if (durable && outcome.unwritten && !broken) {
     // The write failed just now: the sinks saw the planned answer, the sender gets 503.
@@ -149,6 +141,14 @@ export async function conclude(
   if (answer !== 'gone' && !to.gone()) to.send(answer.status, answer.headers, answer.body);
   else to.drop();
   host.recorded(record, true);
+}
+
+/** The schema verdict, from the body inspection already parsed. */
+function verdictOf(record: DeliveryRecord, seen: Inspection, bytes: Buffer): SchemaVerdict {
+  const own = seen.provider?.schemas;
+  return record.provider !== null && record.event !== null
+    ? payloadVerdict(record.provider, record.event, seen.payload, own)
+    : schemaVerdict(record.provider, record.event, bytes, own);
 }
 
 /** The last resort: something threw while handling a request. Answer 500 and keep a record. */

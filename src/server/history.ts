@@ -76,19 +76,6 @@ export class History {
     this.trim();
   }
 
-  /** Keeps a record kept whole as its log line (see seal), made elsewhere: no objects at all. */
-  addLine(id: string, line: string): void {
-    const before = this.entries.get(id);
-    if (before) {
-      this.bytes -= before.size;
-      this.entries.delete(id);
-    }
-    const entry: Entry = { text: line, whole: true, size: line.length + SEALED_ALLOWANCE };
-    this.entries.set(id, entry);
-    this.bytes += entry.size;
-    this.trim();
-  }
-
   private trim(): void {
     while (this.entries.size > 1 && (this.entries.size > this.maxCount || this.bytes > this.maxBytes)) {
       const [id, oldest] = this.entries.entries().next().value!;

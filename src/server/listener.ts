@@ -18,7 +18,6 @@ import { answerClientError, guarded } from './guard.js';
 import { History, isTruncated } from './history.js';
 import { responseRespondent, type Respondent } from './received.js';
 import type { RequestHead } from './request-head.js';
-import { listenerOffload, type FastWork, type Offload } from './offload.js';
 import { replyJson } from './reply.js';
 import { CONTROL_PREFIX, handleControl, type ControlHost } from './inspector.js';
 import { targetPath } from './target.js';
@@ -65,12 +64,6 @@ export interface ListenerOptions {
   echo?: boolean;
   /** The providers and schemes to detect and verify; the built-ins when absent. */
   registry?: Registry;
-  /**
-   * Examine deliveries on a worker thread (the built CLI's `listen`), when nothing asked for needs
-   * this thread: no --forward-to, --delay, flaky answers or providers of the user's own. A path:
-   * the worker's file, when it is not next to this module (a build's, for tests).
-   */
-  offload?: boolean | string;
 }
 
 export interface ListenerEvents {
@@ -95,7 +88,6 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
   readonly decide: ReturnType<typeof createFlakyPolicy>;
   private readonly dispatcher = createDispatcher(16);
   private readonly fast: FastPath;
-  private readonly offload: Offload<FastWork> | undefined;
   url = '';
 
   constructor(readonly options: ListenerOptions) {
@@ -143,7 +135,6 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     this.server.on('upgrade', (req, socket, head) => this.feed.upgrade(req, socket, head));
     this.stream = (options.stream ?? new DeliveryStream()).subscribe(feedSink(this.feed, this.history));
     this.server.on('clientError', answerClientError);
-    this.offload = listenerOffload(this);
   }
 
   get origin(): string {
@@ -192,13 +183,7 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
       Promise.allSettled(this.inFlight),
       new Promise((later) => setTimeout(later, STOP_WAIT_MS).unref()),
     ]);
-    await this.offload?.close();
     await this.dispatcher.close();
-  }
-
-  /** Resolves true once deliveries are examined on the worker thread, false if they never will be. */
-  offloaded(): Promise<boolean> {
-    return this.offload?.started ?? Promise.resolve(false);
   }
 
   /** Keeps a delivery being taken in view until it is done. */
@@ -273,9 +258,8 @@ export class Listener extends EventEmitter<ListenerEvents> implements ControlHos
     const arrived = this.options.runtime.now();
     const started = this.options.runtime.monotonicMs();
     const arrival = { method: 'POST', url: head.url, headers: head.headers };
-    const work = { arrival, bytes: body, arrived, started, to };
     void this.taking(
-      (this.offload ? this.offload.take(work) : deliver(this, arrival, body, to, arrived, started))
+      deliver(this, arrival, body, to, arrived, started)
         .catch((error: unknown) => deliverFault(this, arrival, to, error))
         .catch(() => to.drop()),
     );
