@@ -93,6 +93,18 @@ describe('the built command writing to a pipe', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each(['--jsonl', '--har'])(
+    'fails logs export %s into a file that cannot be written (a full disk) with exit 1 and a message',
+    async (format) => {
+      const cwd = tempDir();
+      expect((await runCli(['send', 'work_order.created'], { cwd })).code).toBe(0);
+      const res = await runCli(['logs', 'export', format, '/dev/full'], { cwd });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/^Error: cannot write \/dev\/full: ENOSPC/m);
+      expect(res.stderr).not.toMatch(/Unexpected|\n\s+at /);
+    },
+  );
+
   it('writes long output whole and in order', async () => {
     const res = await runCli(['schema', '--all']);
     expect(res.code).toBe(0);

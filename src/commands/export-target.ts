@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { FailureError, UsageError } from '../core/errors.js';
 import type { Context } from '../ui/context.js';
 
 /** Where `logs export` writes: a file, or stdout for `-`, as fast as the reader takes it. */
@@ -21,14 +21,25 @@ export async function exportTarget(ctx: Context, file: string): Promise<ExportTa
   await once(out, 'open').catch((error: Error) => {
     throw new UsageError(`cannot write ${where}: ${error.message}`);
   });
+  // A write that fails later (a full disk) fails the export, whenever the stream reports it.
+  let failure: Error | undefined;
+  out.on('error', (error) => (failure ??= error));
+  const check = () => {
+    if (failure) throw new FailureError(`cannot write ${where}: ${failure.message}`);
+  };
   return {
     where,
     write: async (text) => {
-      if (!out.write(text)) await once(out, 'drain');
+      check();
+      if (!out.write(text)) await once(out, 'drain').catch(() => undefined);
+      check();
     },
     end: async () => {
+      check();
       out.end();
-      await once(out, 'finish');
+      // 'close' comes after the last write is done, or after it failed.
+      await new Promise<void>((resolve) => out.once('close', () => resolve()));
+      check();
     },
   };
 }
