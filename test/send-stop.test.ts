@@ -80,6 +80,20 @@ describe('Ctrl-C during send --count', () => {
     },
   );
 
+  it('stops with 130 when Ctrl-C comes after every request was written', async () => {
+    const app = await holdingReceiver();
+    const cwd = tempDir();
+    const cli = startCli(['send', 'work_order.created', '--to', app.url], { cwd });
+    later(() => cli.stop('SIGKILL'));
+    await until(() => app.held() === 1, 'the request held');
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/Stopping: waiting up to 5 s for the answer to 1 request in flight/);
+    const res = await cli.stop('SIGINT');
+    expect(res.code).toBe(130);
+    expect(res.stderr).toMatch(/Stopped by Ctrl-C\. 1 sent: 0 ok, 1 failed/);
+    expect(logLines(cwd).map((l) => l.error?.code)).toEqual(['SENDER_STOPPED']);
+  });
+
   it('waits for the answers in flight, and ends once they are all in', async () => {
     const app = await holdingReceiver();
     const cwd = tempDir();
@@ -133,7 +147,9 @@ describe('Ctrl-C during replay', () => {
     expect(replays).toHaveLength(4);
     expect(replays.filter((l) => l.status === 200)).toHaveLength(2);
     expect(replays.filter((l) => l.status === null && l.error?.code === 'SENDER_STOPPED')).toHaveLength(2);
-    expect(res.stderr).toMatch(/Stopped by Ctrl-C\. Replayed 4 deliveries/);
+    expect(res.stderr).toMatch(
+      /Stopped by Ctrl-C\. Replayed 4 deliveries, byte for byte, 2 not answered with 2xx\./,
+    );
     // The two not yet written when Ctrl-C came were not replayed.
     expect(app.held()).toBe(2);
     expect((await runCli(['logs', '--json'], { cwd })).stdout.trim().split('\n')).toHaveLength(10);

@@ -204,8 +204,8 @@ async function replay(
   } finally {
     stop.finished();
   }
-  // Ctrl-C once every replay was written stopped nothing.
-  const interrupted = interrupt.aborted && written < plans.length;
+  // Ctrl-C stops the run, whether or not every replay was written by then: exit 130.
+  const interrupted = interrupt.aborted;
   await stream.emit({
     type: 'summary',
     of: 'replay',

@@ -153,8 +153,8 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   } finally {
     stop.finished();
   }
-  // Ctrl-C once every request was written stopped nothing.
-  const interrupted = interrupt.aborted && written < total;
+  // Ctrl-C stops the run, whether or not every request was written by then: exit 130.
+  const interrupted = interrupt.aborted;
   // What was answered before the end (or Ctrl-C) is on the stream before the summary.
   emitBurst();
   await Promise.all(emitting);

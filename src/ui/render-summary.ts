@@ -31,7 +31,7 @@ export function renderSummary(
       if (n('failed') > 0 && !s.interrupted) return undefined;
       return {
         stream: 'err',
-        text: `${stopped}Replayed ${plural(n('sent'), 'delivery', 'deliveries')}${s.resign ? ', re-signed' : ', byte for byte'}${n('skipped') ? `; skipped ${n('skipped')}` : ''}.`,
+        text: `${stopped}Replayed ${plural(n('sent'), 'delivery', 'deliveries')}${s.resign ? ', re-signed' : ', byte for byte'}${n('failed') ? `, ${n('failed')} not answered with 2xx` : ''}${n('skipped') ? `; skipped ${n('skipped')}` : ''}.`,
       };
     case 'scenario':
       if (n('failed') > 0 && !s.interrupted) return undefined;
