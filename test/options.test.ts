@@ -501,3 +501,11 @@ describe('start-up', () => {
     }
   });
 });
+
+describe('--config', () => {
+  it('is taken by every command, since every command reads the config file (init writes it)', () => {
+    const specs = COMMANDS.flatMap((c) => [c, ...(c.subcommands ?? [])]);
+    const without = specs.filter((s) => s.load && !('config' in s.options)).map((s) => s.name);
+    expect(without).toEqual([]);
+  });
+});

@@ -1,9 +1,10 @@
 import type { CommandSpec } from '../declare.js';
-import { jsonOption, providerOption } from '../groups.js';
+import { configOption, jsonOption, providerOption } from '../groups.js';
 
 export const eventsOptions = {
   ...providerOption("only this provider's events"),
   ...jsonOption('print the catalog as JSON'),
+  ...configOption,
 };
 
 export const eventsSpec: CommandSpec = {

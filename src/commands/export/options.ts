@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { providerOption } from '../groups.js';
+import { configOption, providerOption } from '../groups.js';
 
 const FORMATS = ['json', 'yaml'] as const;
 
@@ -14,6 +14,7 @@ export const exportOptions = {
     (p) => p.oneOf(FORMATS, 'must be json or yaml').optional(),
     { choices: FORMATS },
   ),
+  ...configOption,
 };
 
 export const exportSpec: CommandSpec = {

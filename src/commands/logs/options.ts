@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { filterOptions, jsonOption, logUrlOption } from '../groups.js';
+import { configOption, filterOptions, jsonOption, logUrlOption } from '../groups.js';
 
 export const logsListOptions = {
   ...filterOptions,
@@ -9,9 +9,14 @@ export const logsListOptions = {
   ...jsonOption('one JSON object per delivery'),
   follow: flag('-f, --follow', 'keep printing deliveries as they are logged', (p) => p.off()),
   ...logUrlOption,
+  ...configOption,
 };
 
-export const logsShowOptions = { ...jsonOption('print the record and its chain as JSON'), ...logUrlOption };
+export const logsShowOptions = {
+  ...jsonOption('print the record and its chain as JSON'),
+  ...logUrlOption,
+  ...configOption,
+};
 
 export const logsExportOptions = {
   ...filterOptions,
@@ -24,11 +29,16 @@ export const logsExportOptions = {
     (p) => p.text(1, 'names the file to write').optional(),
   ),
   ...logUrlOption,
+  ...configOption,
 };
 
-export const logsImportOptions = { ...logUrlOption };
+export const logsImportOptions = { ...logUrlOption, ...configOption };
 
-export const logsClearOptions = { yes: flag('-y, --yes', 'do not ask', (p) => p.off()), ...logUrlOption };
+export const logsClearOptions = {
+  yes: flag('-y, --yes', 'do not ask', (p) => p.off()),
+  ...logUrlOption,
+  ...configOption,
+};
 
 export const logsSpec: CommandSpec = {
   name: 'logs',

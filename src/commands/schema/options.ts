@@ -1,5 +1,5 @@
 import { flag, type CommandSpec } from '../declare.js';
-import { providerOption } from '../groups.js';
+import { configOption, providerOption } from '../groups.js';
 
 export const schemaOptions = {
   ...providerOption('pick the event from this provider'),
@@ -9,6 +9,7 @@ export const schemaOptions = {
   output: flag('--output <dir>', 'with --all, the folder to write', (p) =>
     p.text(1, 'names a folder').optional(),
   ),
+  ...configOption,
 };
 
 export const schemaSpec: CommandSpec = {
