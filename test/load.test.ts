@@ -172,7 +172,26 @@ describe('the load engine (send --count)', () => {
     });
     const { settled } = await load(origin, 4, 1000);
     expect(settled.size).toBe(4);
-    for (const [, results] of settled) expect(results[0]!.error?.code).toBe('TIMEOUT');
+    for (const [, results] of settled) {
+      expect(results[0]!.error?.code).toBe('TIMEOUT');
+      // Never before its time.
+      expect(results[0]!.durationMs).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('times out the one request left unanswered while the others are answered, and ends', async () => {
+    // The third request is never answered; the deadline first watched is an earlier, answered one's.
+    const origin = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url !== '/hook?n=2') res.writeHead(200).end('{}');
+      });
+    });
+    const { settled } = await load(origin, 12, 500);
+    expect(settled.size).toBe(12);
+    const late = [...settled].filter(([, results]) => results[0]!.error);
+    expect(late.map(([n, results]) => [n, results[0]!.error!.code])).toEqual([[2, 'TIMEOUT']]);
+    expect(late[0]![1][0]!.durationMs).toBeGreaterThanOrEqual(500);
   });
 
   it('send --count logs every delivery, each with its own event id and signature', async () => {

@@ -31,4 +31,25 @@ describe('messages name the flag once, and name it', () => {
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--data file \S+text\.json must hold one JSON object, not a string/);
   });
+
+  it('a scenario step\'s own "set" value is named as the step\'s, not as --set', async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      path.join(cwd, 'typo.json'),
+      JSON.stringify({
+        name: 'typo',
+        description: 'a mistyped field',
+        steps: [
+          { event: 'work_order.created' },
+          { event: 'work_order.started', set: { 'data.workOrder.sttus': 'X' } },
+        ],
+      }),
+    );
+    const res = await runCli(['scenario', 'typo.json', '--strict'], { cwd });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /^Error: step 2's "set" data\.workOrder\.sttus: work_order\.started has no such field; did you mean data\.workOrder\.status\?/m,
+    );
+    expect(res.stderr).not.toMatch(/--set data/);
+  });
 });

@@ -166,7 +166,12 @@ async function replay(
   let sent = 0;
   // Every replay written is logged and counted, those answered after Ctrl-C too (as send does).
   let written = 0;
-  const stop = stopGently(ctx, interrupt, () => written - sent);
+  const stop = stopGently(
+    ctx,
+    interrupt,
+    () => written - sent,
+    (message) => stream.emit({ type: 'note', message }),
+  );
   stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
   const work = runPool(
     plans.length,

@@ -23,7 +23,7 @@ export function checkBuildOnce(ctx: Context, def: EventDef, payload: unknown, se
   if (settings.strict) {
     throw new UsageError(
       findings.map((f) => f.message).join('\n'),
-      'fix the --set/--data values, or drop --strict to send anyway',
+      'fix the values (--set, --data, a scenario step\'s "set"), or drop --strict to send anyway',
     );
   }
   for (const f of findings) ctx.err(ctx.color.yellow(`Warning: ${f.message}`));

@@ -18,16 +18,19 @@ export interface GentleStop {
  * written still has its answer waited for, as the receiver may well have acted on it, so that it is
  * logged and counted. A second Ctrl-C, or STOP_GRACE_MS, gives the wait up.
  */
-export function stopGently(ctx: Context, interrupt: Interrupt, inFlight: () => number): GentleStop {
+export function stopGently(
+  ctx: Context,
+  interrupt: Interrupt,
+  inFlight: () => number,
+  note: (message: string) => Promise<unknown>,
+): GentleStop {
   const cutOff = new AbortController();
   const over = new AbortController();
   void interrupt.stopped.then(async () => {
     const waiting = inFlight();
     if (waiting === 0 || over.signal.aborted) return;
-    ctx.err(
-      ctx.color.dim(
-        `Stopping: waiting up to ${STOP_GRACE_MS / 1000} s for the answer to ${waiting} ${waiting === 1 ? 'request' : 'requests'} in flight (Ctrl-C again to stop waiting).`,
-      ),
+    await note(
+      `Stopping: waiting up to ${STOP_GRACE_MS / 1000} s for the answer to ${waiting} ${waiting === 1 ? 'request' : 'requests'} in flight (Ctrl-C again to stop waiting).`,
     );
     await Promise.race([ctx.waitForStop(), ctx.runtime.sleep(STOP_GRACE_MS, over.signal)]);
     if (!over.signal.aborted) cutOff.abort();

@@ -82,7 +82,12 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const started = ctx.runtime.monotonicMs();
   // Every request written is logged and counted, those answered after Ctrl-C too.
   let written = 0;
-  const stop = stopGently(ctx, interrupt, () => written - latencies.length);
+  const stop = stopGently(
+    ctx,
+    interrupt,
+    () => written - latencies.length,
+    (message) => stream.emit({ type: 'note', message }),
+  );
   stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
 
   const sendOne = async (def: EventDef) => {

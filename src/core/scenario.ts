@@ -135,7 +135,8 @@ export function planDeliveries<T>(
 
 export interface ScenarioStep {
   def: EventDef;
-  sets: { path: (string | number)[]; value: unknown }[];
+  /** Each with where it comes from, for messages: the step's "set". */
+  sets: { path: (string | number)[]; value: unknown; from: string }[];
   /** How long to wait after the step before, when the scenario says. */
   delayMs?: number;
 }
@@ -148,11 +149,12 @@ export function expandScenario(
   uuid: () => string,
 ): ScenarioStep[] {
   const vars = drawVars(scenario.vars, random, uuid);
-  return scenario.steps.map((step) => ({
+  return scenario.steps.map((step, index) => ({
     def: catalog.find(step.event, step.provider),
     sets: Object.entries(step.set).map(([path, value]) => ({
       path: parsePath(path),
       value: fill(value, vars, random, uuid),
+      from: `step ${index + 1}'s "set"`,
     })),
     ...(step.after === undefined ? {} : { delayMs: parseDuration(step.after) }),
   }));

@@ -45,7 +45,7 @@ export function checkedUrl(target: string): string {
   try {
     url = new URL(target);
   } catch {
-    throw new UsageError(`"${target}" is not a URL`, 'e.g. --to http://localhost:3000/webhooks');
+    throw new UsageError(`"${target}" is not a URL`, 'a URL looks like http://localhost:3000/webhooks');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`"${target}" is not an http(s) URL`);

@@ -31,6 +31,12 @@ export interface WarningEvent {
   hint?: string;
 }
 
+/** Something the person watching should know as it happens (Ctrl-C is waiting for answers). */
+export interface NoteEvent {
+  type: 'note';
+  message: string;
+}
+
 /** A delivery a producer passed over, with why. */
 export interface SkippedEvent {
   type: 'skipped';
@@ -52,7 +58,7 @@ export interface SummaryEvent {
 }
 
 export type StreamEvent =
-  DeliveryEvent | WaitEvent | WarningEvent | SkippedEvent | MarkedFailedEvent | SummaryEvent;
+  DeliveryEvent | WaitEvent | WarningEvent | NoteEvent | SkippedEvent | MarkedFailedEvent | SummaryEvent;
 
 /** What emit reports: why a durable sink could not keep the event, when it could not. */
 export interface EmitOutcome {

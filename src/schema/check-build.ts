@@ -68,18 +68,19 @@ export function checkBuiltEvent(
   provider: string,
   event: string,
   payload: unknown,
-  sets: readonly { path: (string | number)[] }[],
+  /** `from` names where a value was given (a scenario step's "set"); --set when absent. */
+  sets: readonly { path: (string | number)[]; from?: string }[],
 ): BuildFinding[] {
   const schema = schemaFor(provider, event);
   if (!schema) return [];
   const findings: BuildFinding[] = [];
-  for (const { path } of sets) {
+  for (const { path, from = '--set' } of sets) {
     if (hasField(schema, path)) continue;
     const name = dotted(path);
     const near = nearestField(name, fieldPaths(schema));
     findings.push({
       kind: 'unknown-field',
-      message: `--set ${name}: ${event} has no such field${near ? `; did you mean ${near}?` : ''}`,
+      message: `${from} ${name}: ${event} has no such field${near ? `; did you mean ${near}?` : ''}`,
     });
   }
   for (const problem of validateEvent(provider, event, payload)?.problems ?? []) {

@@ -15,6 +15,7 @@ export function jsonLine(event: StreamEvent): string | undefined {
         ? safeJsonLine({ ...deliveryJson(event.record), ...event.extra })
         : safeJsonText(deliveryText(event));
     case 'warning':
+    case 'note':
       return undefined;
     default:
       return JSON.stringify(event);
@@ -39,6 +40,11 @@ export function ndjsonSink(ctx: Context): Sink {
   };
   return {
     accept(event) {
+      // A note is for the person watching, on stderr: stdout stays JSON.
+      if (event.type === 'note') {
+        ctx.err(ctx.color.dim(event.message));
+        return;
+      }
       const line = jsonLine(event);
       if (line === undefined) return;
       if (pending.push(line) === 1) setImmediate(flush);

@@ -125,6 +125,13 @@ export function terminalSink(ctx: Context, options: TerminalOptions = {}): Sink 
           return countdown(event);
         case 'skipped':
           return ctx.err(c.dim(`Skipped ${event.deliveryId}: ${event.reason}`));
+        case 'note':
+          // On its own line: a load run's spinner ends here (what follows is the summary).
+          if (spinnerStarting) await spinnerStarting;
+          stopSpinner();
+          flush();
+          ctx.err(c.dim(event.message));
+          return;
         case 'marked-failed':
           return print(
             c.yellow(`Marked failed after ${event.afterAttempt} attempts; the platform goes on once a day.`),
