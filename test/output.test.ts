@@ -93,6 +93,17 @@ describe('the built command writing to a pipe', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('fails export --output into a file that cannot be written with exit 1, and a path that cannot be opened with 2', async () => {
+    const full = await runCli(['export', 'openapi', '--output', '/dev/full']);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/^Error: cannot write \/dev\/full: ENOSPC/m);
+    const cwd = tempDir();
+    fs.writeFileSync(`${cwd}/a-file`, '');
+    const nowhere = await runCli(['export', 'openapi', '--output', 'a-file/doc.json'], { cwd });
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^Error: cannot write \S+a-file\/doc\.json: /m);
+  });
+
   it.each(['--jsonl', '--har'])(
     'fails logs export %s into a file that cannot be written (a full disk) with exit 1 and a message',
     async (format) => {

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { schemaFor } from '../schema/registry.js';
@@ -7,6 +6,7 @@ import { catalogFor } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { exportOptions } from './export/options.js';
 import type { schemaOptions } from './schema/options.js';
+import { writeNamedFile } from '../io/write-file.js';
 
 const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -40,11 +40,9 @@ export async function schemaCommand(
     return 0;
   }
   const root = path.resolve(ctx.cwd, options.output);
-  for (const provider of new Set(defs.map((d) => d.provider)))
-    await mkdir(path.join(root, provider), { recursive: true });
   await Promise.all(
     defs.map((d) =>
-      writeFile(path.join(root, d.provider, `${d.name}.json`), pretty(schemaFor(d.provider, d.name))),
+      writeNamedFile(path.join(root, d.provider, `${d.name}.json`), pretty(schemaFor(d.provider, d.name))),
     ),
   );
   ctx.err(`Wrote ${defs.length} schemas to ${path.relative(ctx.cwd, root) || '.'}`);
@@ -75,7 +73,7 @@ export async function exportCommand(
     return 0;
   }
   const target = path.resolve(ctx.cwd, options.output);
-  await writeFile(target, text);
+  await writeNamedFile(target, text);
   ctx.err(
     `Wrote ${kind === 'openapi' ? 'OpenAPI 3.1' : 'AsyncAPI 3.0'} (${defs.length} events, ${format}) to ${options.output}`,
   );

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventDef } from '../core/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -10,6 +9,7 @@ import type { HttpClient } from '../io/http.js';
 import type { Context } from '../ui/context.js';
 import type { OptionsOf } from './declare.js';
 import type { verifyOptions } from './verify/options.js';
+import { writeNamedFile } from '../io/write-file.js';
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_TIME_LIMIT_MS = 60_000;
@@ -148,12 +148,7 @@ async function reproduction(
   setup: FuzzSetup,
 ): Promise<string> {
   const file = path.join(folder, `fuzz-${seed}-${failure.property.replace(/^fuzz\./, '')}.json`);
-  try {
-    await mkdir(folder, { recursive: true });
-    await writeFile(file, failure.body);
-  } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
-  }
+  await writeNamedFile(file, failure.body);
   return [
     'mes-webhooks send',
     word(failure.event),

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FailureError, UsageError } from '../core/errors.js';
 import { globToRegExp } from '../core/query.js';
@@ -19,6 +18,7 @@ import { USER_AGENT } from '../version.js';
 import { catalogFor, describeSecret } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { verifyOptions } from './verify/options.js';
+import { writeNamedFile } from '../io/write-file.js';
 
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -185,12 +185,7 @@ export async function verifyCommand(
   }
   if (options.output) {
     const file = path.resolve(ctx.cwd, options.output);
-    try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, report ?? '');
-    } catch (error) {
-      throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
-    }
+    await writeNamedFile(file, report ?? '');
     ctx.err(`Wrote the ${options.reporter} report to ${file}.`);
   } else if (report && !unreachable) {
     ctx.stdout.write(report);
