@@ -30,6 +30,21 @@ describe('config file errors', () => {
     expect(lines[4]).toBe('Hint: fix the config file, or point --config at another');
   });
 
+  it("names an unknown default provider and a provider's unknown scheme with the other problems, not a run later", async () => {
+    const { cwd, file } = withConfig({
+      to: 'ftp://x',
+      provider: 'katanna',
+      providers: { acme: { scheme: 'nonexistent', eventField: 'type' } },
+    });
+    const res = await runCli(['events'], { cwd });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`  ${file}: "to": must be an http(s) URL`);
+    expect(res.stderr).toContain(`  ${file}: "provider": no provider "katanna"`);
+    expect(res.stderr).toContain(
+      `  ${file}: "providers.acme.scheme": no scheme "nonexistent"; declare it under "schemes"`,
+    );
+  });
+
   it('names every problem of the providers and schemes it declares at once', async () => {
     const { cwd, file } = withConfig({
       provider: 'nope',

@@ -126,6 +126,7 @@ export async function loadConfig(
   const parsed = configSchema.safeParse(json, { error: plainWords });
   if (!parsed.success) {
     addIssues(problems, parsed.error.issues, keysAt);
+    unknownNames(json, problems);
     problems.throwAny();
   }
   const config: Config = { ...parsed.data!, dir: path.dirname(target) };
@@ -141,6 +142,28 @@ export async function loadConfig(
   const schemas = await loadSchemaFolders(config, target);
   const base = BUILTIN_REGISTRY.with({ places: places.filter((p) => !BUILTIN_REGISTRY.isBuiltin(p.id)) });
   return { ...config, registry: configRegistry(config, target, base, random, schemas, problems) };
+}
+
+/**
+ * What a file that does not parse still says of names: the provider it defaults to, and the scheme
+ * each provider of its own signs with, when neither is built in nor declared in the file. A file that
+ * parses has these checked by configRegistry; this way a broken one has them told in the same run.
+ */
+function unknownNames(json: unknown, problems: ConfigProblems): void {
+  const raw = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const declared = (key: string) =>
+    typeof raw[key] === 'object' && raw[key] !== null ? (raw[key] as Record<string, unknown>) : {};
+  const providers = declared('providers');
+  const schemes = declared('schemes');
+  // Providers from a folder of "places" are known only once the file parses.
+  const places = Array.isArray(raw.places) && raw.places.length > 0;
+  if (typeof raw.provider === 'string' && !places && !BUILTIN_REGISTRY.provider(raw.provider))
+    if (!Object.hasOwn(providers, raw.provider)) problems.add('provider', `no provider "${raw.provider}"`);
+  for (const [providerId, def] of Object.entries(providers)) {
+    const scheme = (def as { scheme?: unknown } | null)?.scheme;
+    if (typeof scheme === 'string' && !BUILTIN_REGISTRY.hasScheme(scheme) && !Object.hasOwn(schemes, scheme))
+      problems.add(`providers.${providerId}.scheme`, `no scheme "${scheme}"; declare it under "schemes"`);
+  }
 }
 
 /** The built-in registry plus the schemes and providers a config file declares; nothing is mutated. */
