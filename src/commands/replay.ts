@@ -14,7 +14,7 @@ import type { Context } from '../ui/context.js';
 import type { OptionsOf } from './declare.js';
 import { reportSkipped, toFilter } from './logs.js';
 import type { replayOptions } from './replay/options.js';
-import { SENDER_STOPPED, stopGently } from './send-stop.js';
+import { stopSends } from './send-stop.js';
 
 type Options = OptionsOf<typeof replayOptions>;
 
@@ -166,13 +166,7 @@ async function replay(
   let sent = 0;
   // Every replay written is logged and counted, those answered after Ctrl-C too (as send does).
   let written = 0;
-  const stop = stopGently(
-    ctx,
-    interrupt,
-    () => written - sent,
-    (message) => stream.emit({ type: 'note', message }),
-  );
-  stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
+  const stop = stopSends(ctx, interrupt, () => written - sent, stream, dispatcher);
   const work = runPool(
     plans.length,
     options.concurrency,
@@ -196,21 +190,14 @@ async function replay(
         },
         { runtime: ctx.runtime, timeoutMs: options.timeout, dispatcher },
       );
-      if (stop.cutOff.aborted && record.status === null)
-        record.error = { code: SENDER_STOPPED, message: `${plan.url}: the run was stopped before an answer` };
+      stop.mark(record);
       sent++;
       if (!record.ok) failed++;
       await stream.emit({ type: 'delivery', record });
     },
     () => interrupt.aborted,
   );
-  try {
-    await work;
-  } finally {
-    stop.finished();
-  }
-  // Ctrl-C stops the run, whether or not every replay was written by then: exit 130.
-  const interrupted = interrupt.aborted;
+  const interrupted = await stop.until(work);
   await stream.emit({
     type: 'summary',
     of: 'replay',

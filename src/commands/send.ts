@@ -22,7 +22,7 @@ import {
   signedEvent,
   startLocalReceiver,
 } from './outgoing.js';
-import { SENDER_STOPPED, stopGently } from './send-stop.js';
+import { stopSends } from './send-stop.js';
 import type { sendOptions } from './send/options.js';
 
 type Options = OptionsOf<typeof sendOptions>;
@@ -82,13 +82,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   const started = ctx.runtime.monotonicMs();
   // Every request written is logged and counted, those answered after Ctrl-C too.
   let written = 0;
-  const stop = stopGently(
-    ctx,
-    interrupt,
-    () => written - latencies.length,
-    (message) => stream.emit({ type: 'note', message }),
-  );
-  stop.cutOff.addEventListener('abort', () => void dispatcher.destroy(), { once: true });
+  const stop = stopSends(ctx, interrupt, () => written - latencies.length, stream, dispatcher);
 
   const sendOne = async (def: EventDef) => {
     const event =
@@ -100,11 +94,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
       timeoutMs: options.timeout,
       dispatcher,
     });
-    if (stop.cutOff.aborted && record.status === null)
-      record.error = {
-        code: SENDER_STOPPED,
-        message: `${record.request.url}: the run was stopped before an answer`,
-      };
+    stop.mark(record);
     await settle(record);
   };
   const settle = async (record: DeliveryRecord) => {
@@ -153,13 +143,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
         () => interrupt.aborted,
       );
   // After Ctrl-C the run ends once every request written is settled.
-  try {
-    await work;
-  } finally {
-    stop.finished();
-  }
-  // Ctrl-C stops the run, whether or not every request was written by then: exit 130.
-  const interrupted = interrupt.aborted;
+  const interrupted = await stop.until(work);
   // What was answered before the end (or Ctrl-C) is on the stream before the summary.
   emitBurst();
   await Promise.all(emitting);
