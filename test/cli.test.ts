@@ -47,6 +47,13 @@ describe('mes-webhooks --help and events', () => {
     const bad = await runCli(['events', '--provider', 'sap']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--provider: must be one of mes, tracktile, betterez, katana/);
+    expect(bad.stderr).not.toMatch(/did you mean/);
+    const typo = await runCli(['events', '--provider', 'katanna']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^Hint: did you mean katana\?$/m);
+    const scheme = await runCli(['payload', 'work_order.created', '--scheme', 'standrd']);
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).toMatch(/--scheme: must be one of .*\nHint: did you mean standard\?/);
     expect((await runCli(['events', '--nope'])).code).toBe(2);
     expect((await runCli(['frobnicate'])).code).toBe(2);
   });
