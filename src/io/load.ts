@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { PostResult } from './http.js';
+import { Deadlines } from './deadlines.js';
 import { AnswerReader, requestHead, type Answer } from './http1.js';
 
 /** One request of a load run: what to send, built just before it is written. */
@@ -33,7 +34,6 @@ type Failure = NonNullable<PostResult['error']>;
 const READ_BUFFER_BYTES = 64 * 1024;
 const NO_BYTES = Buffer.alloc(0);
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Sends `total` requests over `connections` keep-alive connections, one request in flight on each:
@@ -63,6 +63,8 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     socket: Socket | undefined;
     request: T | undefined;
     started = 0;
+    /** Takes the request in flight off the run's deadlines. */
+    cancelDeadline: (() => void) | undefined;
     failure: Error | undefined;
     readonly reader = new AnswerReader();
 
@@ -76,7 +78,7 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
         // A request that cannot be built (a bad secret, --strict findings) ends the run with its error.
         stopped = true;
         for (const c of connections) {
-          c.request = undefined;
+          c.take();
           c.drop();
         }
         // Rejected before `end` resolves: the run fails with the error rather than ending quietly.
@@ -90,8 +92,9 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
       const socket = this.socket ?? this.open();
       this.request = request;
       this.started = performance.now();
-      // A timer armed for an earlier deadline comes first: this one is seen to then.
-      if (!deadline) armFor(this.started + options.timeoutMs);
+      this.cancelDeadline = deadlines.add(options.timeoutMs, () =>
+        this.fail('TIMEOUT', `no answer from ${url} within ${options.timeoutMs} ms`),
+      );
       if (typeof body === 'string') socket.write(head + body);
       else socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
     }
@@ -142,10 +145,18 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
       if (answer) this.answered(answer);
     }
 
-    answered(answer: Answer): void {
+    /** The request in flight, taken off the connection and off the deadlines. */
+    take(): T | undefined {
       const request = this.request;
-      if (!request) return;
       this.request = undefined;
+      this.cancelDeadline?.();
+      this.cancelDeadline = undefined;
+      return request;
+    }
+
+    answered(answer: Answer): void {
+      const request = this.take();
+      if (!request) return;
       if (answer.closes) this.drop();
       const durationMs = performance.now() - this.started;
       options.settle(request, {
@@ -160,9 +171,8 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     /** Settles the request in flight as failed and gives the connection up (another is opened). */
     fail(code: Failure['code'], message: string): void {
       this.drop();
-      const request = this.request;
+      const request = this.take();
       if (!request) return this.next();
-      this.request = undefined;
       const durationMs = performance.now() - this.started;
       options.settle(request, {
         status: null,
@@ -192,30 +202,9 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
     { length: Math.max(1, Math.min(options.connections, options.total)) },
     () => new Connection(),
   );
-  // One timer, armed for the earliest deadline of the requests in flight, rather than one per request:
-  // a request times out when its time is up (a sweep every tenth of the timeout was up to 100 ms late).
-  let deadline: NodeJS.Timeout | undefined;
-  const armFor = (due: number) => {
-    if (deadline) clearTimeout(deadline);
-    deadline = undefined;
-    if (due === Number.POSITIVE_INFINITY || ended) return;
-    // Node fires a longer timer at once: a deadline beyond it is reached in steps.
-    deadline = setTimeout(
-      checkDeadlines,
-      Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(due - performance.now()))),
-    );
-  };
-  const checkDeadlines = () => {
-    deadline = undefined;
-    const now = performance.now();
-    for (const c of connections) {
-      if (c.request && now - c.started >= options.timeoutMs)
-        c.fail('TIMEOUT', `no answer from ${url} within ${options.timeoutMs} ms`);
-    }
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const c of connections) if (c.request) earliest = Math.min(earliest, c.started + options.timeoutMs);
-    armFor(earliest);
-  };
+  // One timer for every request's deadline, armed for the earliest (not one per request): a request
+  // times out when its time is up.
+  const deadlines = new Deadlines();
   // Stopped: what is in flight was written and is waited for; each connection ends with its answer.
   const stop = () => {
     stopped = true;
@@ -229,7 +218,6 @@ export function runLoad<T extends LoadRequest>(options: LoadOptions<T>): Promise
   const end = () => {
     if (ended) return;
     ended = true;
-    if (deadline) clearTimeout(deadline);
     options.signal?.removeEventListener('abort', stop);
     options.cutOff?.removeEventListener('abort', cut);
     finish();
