@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { presetLine, sentLine } from '../src/commands/load-line.js';
 import { recordBody, type DeliveryRecord } from '../src/core/delivery.js';
 import { logLine, logRecord } from '../src/core/delivery-json.js';
-import { isoTime, sentRecord, type Outgoing } from '../src/io/sender.js';
+import { isoTime } from '../src/core/delivery.js';
+import { sentRecord, type Outgoing } from '../src/io/sender.js';
 
 /** Text with what JSON escapes: quotes, backslashes, control characters, lone surrogates, emoji. */
 const text = fc.string({

@@ -73,6 +73,17 @@ describe('a delivery serialised once for every sink', () => {
     expect(deliveryText(event)).toBe(deliveryText(event));
     expect(logText(event).startsWith(deliveryText(event).slice(0, -1))).toBe(true);
   });
+
+  it('keeps its texts out of what the event itself shows', () => {
+    const event: DeliveryEvent = { type: 'delivery', record: base, role: 'resent' };
+    const before = JSON.stringify(event);
+    logText(event);
+    expect(JSON.stringify(event)).toBe(before);
+    expect(Object.keys(event)).toEqual(['type', 'record', 'role']);
+    // A new event of the same record is serialised anew, not given another's texts.
+    const changed: DeliveryEvent = { type: 'delivery', record: { ...base, status: 503 } };
+    expect(logText(changed)).toContain('"status":503');
+  });
 });
 
 describe('the history keeping a delivery as its log line', () => {

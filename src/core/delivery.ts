@@ -83,4 +83,24 @@ export function bodyBytes(recorded: RecordedBody): Buffer {
   return Buffer.from(recorded.body, recorded.bodyEncoding === 'base64' ? 'base64' : 'utf8');
 }
 
+// Date's toISOString formats every field each time; a load run or a busy listener
+// stamps thousands of records a second.
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** `at.toISOString()`, with the text up to the second made once a second. */
+export function isoTime(at: Date): string {
+  const ms = at.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    // An invalid date throws here, as toISOString does.
+    const text = at.toISOString();
+    isoSecond = second;
+    isoPrefix = text.slice(0, -4);
+    return text;
+  }
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 export const isSuccess = (status: number | null): boolean => status !== null && status >= 200 && status < 300;

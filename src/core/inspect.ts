@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { recordBody, type DeliveryRecord, type Verdict } from './delivery.js';
+import { isoTime, recordBody, type DeliveryRecord, type Verdict } from './delivery.js';
 import { capEventName } from './glob.js';
 import type { Provider } from './providers/types.js';
 import { BUILTIN_REGISTRY, type Registry } from './registry.js';
@@ -118,7 +118,7 @@ export function receivedRecord(
     deliveryId,
     direction: 'received',
     kind: 'receive',
-    at: arrived.toISOString(),
+    at: isoTime(arrived),
     provider: seen.provider?.id ?? null,
     event: seen.event,
     eventId: seen.eventId,

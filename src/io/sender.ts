@@ -1,4 +1,4 @@
-import { isSuccess, recordBody, type DeliveryKind, type DeliveryRecord } from '../core/delivery.js';
+import { isoTime, isSuccess, recordBody, type DeliveryKind, type DeliveryRecord } from '../core/delivery.js';
 import type { SchemeId } from '../core/schemes/index.js';
 import { postBytes, type HttpClient } from './http.js';
 import { newDeliveryId, type Runtime } from './runtime.js';
@@ -24,25 +24,6 @@ export interface AttemptAnswer {
   body: Uint8Array;
   durationMs: number;
   error?: { code: string; message: string };
-}
-
-// Date's toISOString formats every field each time; a load run stamps thousands of records a second.
-let isoSecond = Number.NaN;
-let isoPrefix = '';
-
-/** `at.toISOString()`, with the text up to the second made once a second. */
-export function isoTime(at: Date): string {
-  const ms = at.getTime();
-  const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
-    // An invalid date throws here, as toISOString does.
-    const text = at.toISOString();
-    isoSecond = second;
-    isoPrefix = text.slice(0, -4);
-    return text;
-  }
-  const milli = ms - second * 1000;
-  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** One sent attempt as a delivery record: `send`'s and the testing kit's alike. */

@@ -56,7 +56,7 @@ export async function deliver(
   const { options } = host;
   const { headers } = arrival;
   const seen = inspectDelivery(headers, bytes, options.secret, unixSeconds(arrived), options.registry);
-  const deliveryId = newDeliveryId(options.runtime);
+  const deliveryId = newDeliveryId(options.runtime, arrived);
   const request = { method: arrival.method, url: arrival.url, headers, bytes };
   const record = receivedRecord(deliveryId, arrived, request, seen);
   if (!seen.problem && options.schemaCheck !== false) record.schema = verdictOf(record, seen, bytes);
