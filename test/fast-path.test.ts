@@ -127,6 +127,26 @@ describe('the fast path', () => {
     });
   });
 
+  it('writes an answer with characters beyond ASCII as UTF-8, as long as its Content-Length says', async () => {
+    const { port } = await start({ strictSchema: true });
+    // A MES event whose id breaks its schema: the 422 names the value, "é" and all.
+    const body = JSON.stringify({
+      id: 1,
+      type: 'work_order.created',
+      timestamp: 'caf\u00e9',
+      data: { workOrder: { id: 'wo-1' } },
+    });
+    const { answers } = await exchange(port, [post(body), post()], 2);
+    // The second (the file's sample body) breaks the schema too, without a character beyond ASCII.
+    expect(answers.map((a) => a.status)).toEqual([422, 422]);
+    const refused = answers[0]!;
+    expect(refused.body).toContain('caf\u00e9');
+    expect(Buffer.byteLength(refused.body)).toBe(Number(refused.headers['content-length']));
+    expect(JSON.parse(refused.body)).toMatchObject({ ok: false });
+    // The next answer on the connection starts where the length said the last one ended.
+    expect(JSON.parse(answers[1]!.body)).toMatchObject({ ok: false });
+  });
+
   it('takes a request sent one byte at a time', async () => {
     const { port, deliveries } = await start();
     const bytes = Buffer.from(post());

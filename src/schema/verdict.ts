@@ -56,11 +56,11 @@ export function payloadVerdict(
     list.length <= MAX_LISTED
       ? list
       : [...list.slice(0, MAX_LISTED), { pointer: '', message: `and ${list.length - MAX_LISTED} more` }];
-  return {
-    verdict: result.problems.length === 0 ? 'valid' : 'invalid',
-    ...(result.problems.length > 0 ? { problems: cap(result.problems) } : {}),
-    ...(result.notes.length > 0 ? { notes: cap(result.notes) } : {}),
-  };
+  // Without spreads: a busy listener asks for a verdict thousands of times a second.
+  const verdict: SchemaVerdict = { verdict: result.problems.length === 0 ? 'valid' : 'invalid' };
+  if (result.problems.length > 0) verdict.problems = cap(result.problems);
+  if (result.notes.length > 0) verdict.notes = cap(result.notes);
+  return verdict;
 }
 
 export { schemaSummary } from './summary.js';

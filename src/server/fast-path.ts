@@ -76,6 +76,8 @@ export class FastPath {
 class Slot implements Respondent {
   out: string | null | undefined;
   body: Buffer | undefined;
+  /** `out` is a head and an ASCII body: written as latin1. */
+  latin1 = false;
 
   constructor(
     private readonly connection: Connection,
@@ -95,8 +97,13 @@ class Slot implements Respondent {
     }
     const close = this.close || this.connection.closing();
     head += `Date: ${httpDate()}\r\n${close ? CLOSE : KEEP_ALIVE}`;
-    if (typeof body === 'string') this.out = head + body;
-    else {
+    if (typeof body === 'string') {
+      this.out = head + body;
+      // A body as long in bytes as in characters is ASCII: the whole answer is then written as
+      // latin1 (as node:http writes a head), the same bytes for the body, without Node working out
+      // a UTF-8 length first. Any other body goes out with its head as UTF-8.
+      this.latin1 = headers['content-length'] === String(body.length);
+    } else {
       this.out = head;
       this.body = body;
     }
@@ -209,7 +216,7 @@ class Connection {
       const slot = queue.shift()!;
       const out = slot.out;
       if (out === null || out === undefined || this.hungUp()) continue;
-      if (slot.body === undefined) socket.write(out);
+      if (slot.body === undefined) socket.write(out, slot.latin1 ? 'latin1' : 'utf8');
       else {
         socket.cork();
         socket.write(out, 'latin1');
