@@ -7,8 +7,8 @@ interface Texts {
 }
 
 // Kept on the event itself, under a key JSON never shows: a WeakMap cost a busy listener about 4 µs a
-// delivery, most of it the garbage collector's work on its entries. Texts belong to one event object,
-// made once its record is final; an event is never copied.
+// delivery, most of it the garbage collector's work on its entries. Texts are made once the event's
+// record is final; a copy of the event (a spread) shares them, as it shares the record.
 const TEXTS = Symbol('texts');
 type Carrier = DeliveryEvent & { [TEXTS]?: Texts };
 
