@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { MAX_OFFSET_MS } from '../core/limits.js';
 import { BUILTIN_REGISTRY, type Registry } from '../core/registry.js';
 import { parseDuration } from '../core/schedule.js';
-import { editDistance } from '../core/suggest.js';
+import { closest } from '../core/suggest.js';
 import type { SchemeId } from '../core/schemes/types.js';
 import type { Flags, OptionsOf } from './declare.js';
 
@@ -178,10 +178,7 @@ export function parseDeclared<F extends Flags>(
 /** A provider or scheme the registry does not have: the ones it has, and the one most like it. */
 function unknownName(flag: string, given: string, names: readonly string[]): never {
   // Names are short: only a slip of a letter or two is a likely meant name (not "sap" for "mes").
-  const near = names
-    .map((name) => ({ name, distance: editDistance(given.toLowerCase(), name) }))
-    .filter(({ name, distance }) => distance <= Math.max(1, Math.floor(name.length / 3)))
-    .sort((a, b) => a.distance - b.distance)[0]?.name;
+  const [near] = closest(given, names, 1, (name) => Math.max(1, Math.floor(name.length / 3)));
   throw new UsageError(
     `${flag}: must be one of ${names.join(', ')}`,
     near ? `did you mean ${near}?` : undefined,

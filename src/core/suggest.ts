@@ -12,8 +12,16 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The closest names: near in spelling, or sharing the typed text as a part. */
-export function closest(input: string, names: readonly string[], limit = 3): string[] {
+/**
+ * The closest names: near in spelling, or sharing the typed text as a part. `within` is how far a
+ * name may be and still be suggested.
+ */
+export function closest(
+  input: string,
+  names: readonly string[],
+  limit = 3,
+  within = (name: string) => Math.max(3, Math.floor(name.length / 3)),
+): string[] {
   const needle = input.toLowerCase();
   return names
     .map((name) => {
@@ -21,7 +29,7 @@ export function closest(input: string, names: readonly string[], limit = 3): str
       const contains = lower.includes(needle) || needle.includes(lower.split('.').pop() ?? lower);
       return { name, score: editDistance(needle, lower) - (contains ? needle.length : 0) };
     })
-    .filter(({ name, score }) => score <= Math.max(3, Math.floor(name.length / 3)))
+    .filter(({ name, score }) => score <= within(name))
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
     .slice(0, limit)
     .map(({ name }) => name);
