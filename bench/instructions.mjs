@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AUTOCANNON, BARE_SERVER, BIN, NODE } from './lib.mjs';
+import { AUTOCANNON, BARE_SERVER, BIN, NODE, run } from './lib.mjs';
 
 const STARTUP = [
   ['`node -e 0`', ['-e', '0']],
@@ -66,17 +66,11 @@ function instructions(args) {
   return counted(out) / 1e6;
 }
 
-/** Runs a program to its end; resolves with its stdout. */
-function output(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    let text = '';
-    child.stdout.on('data', (d) => (text += d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`${command} exited ${code}`)),
-    );
-  });
+/** Runs `node args` to its end (lib.mjs's run); resolves with its stdout. */
+async function output(args) {
+  const result = await run(NODE, args, { env, maxBuffer: 1 << 26 });
+  if (result.code !== 0) throw new Error(`node ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result.stdout;
 }
 
 /** Instructions of a server under callgrind that answers the warm-up and then `count` requests. */
@@ -104,7 +98,7 @@ async function serverInstructions(args, sample, count) {
   for (const [name, value] of Object.entries(sample.headers)) load.push('-H', `${name}=${value}`);
   load.push('-b', sample.body);
   for (const amount of [WARM_UP, count]) {
-    const result = JSON.parse(await output(NODE, [...load, '-a', String(amount), url]));
+    const result = JSON.parse(await output([...load, '-a', String(amount), url]));
     if (result['2xx'] !== amount)
       throw new Error(`${args.join(' ')}: ${result['2xx']} of ${amount} answered 2xx`);
   }
@@ -129,7 +123,7 @@ try {
       console.log(`| ${name} | ${millions.toFixed(1)} M | ${(millions / base).toFixed(2)} |`);
   }
   if (only === undefined || only === 'listening') {
-    const sample = JSON.parse(await output(NODE, [BIN, 'payload', 'work_order.created', '--json']));
+    const sample = JSON.parse(await output([BIN, 'payload', 'work_order.created', '--json']));
     const bare = await perDelivery([BARE_SERVER], sample);
     const ours = await perDelivery([BIN, 'listen', '--port', '0', '--json'], sample);
     const k = (n) => `${(n / 1000).toFixed(1)} k`;
