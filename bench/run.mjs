@@ -12,6 +12,8 @@ import {
   BIN,
   NODE,
   autocannon,
+  warmedLoad,
+  WARM_UP,
   median,
   mib,
   ms,
@@ -161,7 +163,7 @@ async function listening() {
   for (let i = 0; i < ROUNDS; i++) {
     const bare = async () => {
       const server = await startServer([BARE_SERVER]);
-      const r = await autocannon(server.url, load);
+      const r = await warmedLoad(server.url, load);
       return { rate: r.rate, peakKiB: await server.stop('SIGTERM') };
     };
     const mine = async () => {
@@ -170,7 +172,7 @@ async function listening() {
         ...homeEnv(home),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      const r = await autocannon(server.url, load);
+      const r = await warmedLoad(server.url, load);
       const peakKiB = await server.stop('SIGINT');
       const answered = logged(home).filter((x) => x.direction === 'received' && x.ok).length;
       // Requests in flight when the load stops are logged but not counted by autocannon: only fewer is a loss.
@@ -188,7 +190,7 @@ async function listening() {
   }
   const ratio = median(ratios);
   rows.push({
-    name: `listening: \`listen --json\` (verify, print, log) under \`autocannon -c ${CONNECTIONS} -d ${seconds}\``,
+    name: `listening: \`listen --json\` (verify, print, log) under \`autocannon -c ${CONNECTIONS} -d ${seconds}\`, after ${WARM_UP} requests to warm up`,
     ours: `${spread(ours.rate, perSecond)}, peak ${mib(median(ours.peak))}, ${lost} answered 2xx but not logged`,
     baseline: `bare \`node:http\` server process ${spread(theirs.rate, perSecond)}, peak ${mib(median(theirs.peak))}`,
     ratio: spread(ratios, two),
@@ -211,7 +213,7 @@ async function schemaCost() {
       ...homeEnv(home),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const r = await autocannon(server.url, load);
+    const r = await warmedLoad(server.url, load);
     await server.stop('SIGINT');
     rmSync(home, { recursive: true, force: true });
     return r.rate;
@@ -228,7 +230,7 @@ async function schemaCost() {
   }
   const ratio = median(ratios);
   rows.push({
-    name: `listening: schema verdicts on, under \`autocannon -c ${CONNECTIONS} -d ${seconds}\``,
+    name: `listening: schema verdicts on, under \`autocannon -c ${CONNECTIONS} -d ${seconds}\`, after ${WARM_UP} requests to warm up`,
     ours: spread(on, perSecond),
     baseline: `the same \`listen --json --no-schema-check\` ${spread(off, perSecond)}`,
     ratio: spread(ratios, two),

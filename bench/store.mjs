@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { autocannon, BIN, perSecond, report, run, spread, two } from './lib.mjs';
+import { warmedLoad, WARM_UP, BIN, perSecond, report, run, spread, two } from './lib.mjs';
 import { startPostgres } from '../test/helpers/pg-server.mjs';
 
 const CONNECTIONS = 32;
@@ -29,7 +29,7 @@ async function measure(extraEnv, { headers, body }, seconds) {
     child.on('close', () => reject(new Error(`listen ended: ${err}`)));
   });
   // autocannon's CLI in its own process, as for every other listening case.
-  const result = await autocannon(url, { headers, body, connections: CONNECTIONS, duration: seconds });
+  const result = await warmedLoad(url, { headers, body, connections: CONNECTIONS, duration: seconds });
   child.kill('SIGINT');
   await new Promise((r) => child.on('close', r));
   const counted = await run(process.execPath, [BIN, 'logs', '--json', '--limit', '0'], {
@@ -70,7 +70,7 @@ export async function storeCase(
     await server.destroy();
   }
   rows.push({
-    name: `listening: \`listen --json\` with the PostgreSQL log (commit before answer) under \`autocannon -c ${CONNECTIONS}\``,
+    name: `listening: \`listen --json\` with the PostgreSQL log (commit before answer) under \`autocannon -c ${CONNECTIONS}\`, after ${WARM_UP} requests to warm up`,
     ours: `${spread(db, perSecond)}, ${lost} answered 2xx but not logged (both logs)`,
     baseline: `the same listener with the JSONL file log ${spread(file, perSecond)}`,
     ratio: spread(ratios, two),

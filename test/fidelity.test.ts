@@ -59,7 +59,7 @@ describe('the tool signs, the official libraries verify', () => {
     const wh = new StandardWebhook('plain-secret', { format: 'raw' });
     expect(wh.verify(sent.body, sent.headers)).toMatchObject({ type: 'work_order.created' });
     // Without raw mode a plain secret is refused with what to do, not with "pass --secret".
-    const refused = await runCli(['payload', 'work_order.created', '--scheme', 'standard'], {
+    const refused = await runCli(['payload', 'work_order.created', '--scheme', 'standard', '--headers'], {
       env: { MES_WEBHOOKS_SECRET: 'plain-secret' },
     });
     expect(refused.code).toBe(2);

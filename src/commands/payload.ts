@@ -2,7 +2,7 @@ import type { Context } from '../ui/context.js';
 import { catalogFor, eventSettings } from './common.js';
 import type { OptionsOf } from './declare.js';
 import type { payloadOptions } from './payload/options.js';
-import { signedEvent } from './signed.js';
+import { freshEvent, signedEvent } from './signed.js';
 
 export async function payloadCommand(
   ctx: Context,
@@ -11,14 +11,17 @@ export async function payloadCommand(
 ): Promise<number> {
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
+  // Only the body is shown: nothing to sign, and no secret to read.
+  if (!options.json && !options.headers) {
+    ctx.out(freshEvent(ctx, def, settings).body);
+    return 0;
+  }
   const { headers, body } = signedEvent(ctx, def, settings, options.scheme);
   if (options.json) {
     ctx.out(JSON.stringify({ event: def.name, provider: def.provider, headers, body }));
-  } else if (options.headers) {
+  } else {
     for (const [name, value] of Object.entries(headers)) ctx.out(`${name}: ${value}`);
     ctx.out('');
-    ctx.out(body);
-  } else {
     ctx.out(body);
   }
   return 0;

@@ -12,6 +12,19 @@ export interface SignedEvent extends BuiltEvent {
   headers: Record<string, string>;
 }
 
+/** A fresh event built from its fixture, with the user's --data and --set, before it is signed. */
+export function freshEvent(ctx: Context, def: EventDef, settings: EventSettings): BuiltEvent & { now: Date } {
+  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
+  const built = buildEvent(def, {
+    registry: registryOf(ctx.config),
+    fresh: { now, uuid: ctx.runtime.uuid },
+    data: settings.data,
+    sets: settings.sets,
+  });
+  checkBuildOnce(ctx, def, built.payload, settings);
+  return { ...built, now };
+}
+
 /** A fresh event built from its fixture, signed, with the user's extra headers on top. */
 export function signedEvent(
   ctx: Context,
@@ -19,15 +32,8 @@ export function signedEvent(
   settings: EventSettings,
   scheme?: SchemeId,
 ): SignedEvent {
-  const now = new Date(ctx.runtime.now().getTime() + settings.clockOffsetMs);
+  const { now, ...built } = freshEvent(ctx, def, settings);
   const registry = registryOf(ctx.config);
-  const built = buildEvent(def, {
-    registry,
-    fresh: { now, uuid: ctx.runtime.uuid },
-    data: settings.data,
-    sets: settings.sets,
-  });
-  checkBuildOnce(ctx, def, built.payload, settings);
   const use = scheme ?? providerOf(def, registry).scheme;
   const headers = {
     ...deliveryHeaders(built.body, {

@@ -4,3 +4,6 @@ let crypto: typeof import('node:crypto') | undefined;
 
 export const nodeCrypto = (): typeof import('node:crypto') =>
   (crypto ??= process.getBuiltinModule('node:crypto'));
+
+/** Whether something has loaded node:crypto already. */
+export const cryptoLoaded = (): boolean => crypto !== undefined;
