@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AUTOCANNON, BARE_SERVER, BIN, NODE, run } from './lib.mjs';
+import { AUTOCANNON, BARE_SERVER, BIN, NODE, run, WARM_UP } from './lib.mjs';
 
 const STARTUP = [
   ['`node -e 0`', ['-e', '0']],
@@ -23,7 +23,6 @@ const STARTUP = [
   ['`payload work_order.created`', [BIN, 'payload', 'work_order.created']],
   ['`send work_order.created`, embedded listener', [BIN, 'send', 'work_order.created']],
 ];
-const WARM_UP = 3000;
 const FEWER = 2000;
 const MORE = 6000;
 
