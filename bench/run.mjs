@@ -27,6 +27,9 @@ import {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+// A listening round is two servers, one after the other, a few seconds each: the host's noise
+// between them moves a round's ratio by a tenth or more, so these cases take twice the rounds.
+const LISTEN_ROUNDS = ROUNDS * 2;
 const CONNECTIONS = 32;
 // NODE_EXTRA_CA_CERTS makes every Node process read a CA bundle as it starts (about 80 ms for
 // Debian's): the same for ours and the baselines, it would hide most of a start-up ratio. No process
@@ -160,7 +163,7 @@ async function listening() {
   const theirs = { rate: [], peak: [] };
   const ratios = [];
   let lost = 0;
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < LISTEN_ROUNDS; i++) {
     const bare = async () => {
       const server = await startServer([BARE_SERVER]);
       const r = await warmedLoad(server.url, load);
@@ -218,7 +221,7 @@ async function schemaCost() {
     rmSync(home, { recursive: true, force: true });
     return r.rate;
   };
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < LISTEN_ROUNDS; i++) {
     const [a, b] =
       i % 2
         ? [await listen([]), await listen(['--no-schema-check'])]
@@ -312,7 +315,7 @@ async function replay() {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(
-  `mes-webhooks benchmarks · node ${process.version} · ${cpus().length} × ${cpu} · ${mib(totalmem() / 1024)} · ${ROUNDS} rounds`,
+  `mes-webhooks benchmarks · node ${process.version} · ${cpus().length} × ${cpu} · ${mib(totalmem() / 1024)} · ${ROUNDS} rounds (start-up ${ROUNDS * 3}, listening ${LISTEN_ROUNDS})`,
 );
 // The cases, in order. A case is an async function that pushes rows (name, ours, baseline, ratio,
 // target) onto `rows`; a new one is a function and a line here, and its name joins BENCH_ONLY.
