@@ -46,6 +46,7 @@ const asJsonParse = (value) => `JSON.parse(${JSON.stringify(JSON.stringify(value
 
 const out = `// Generated from fixtures/ by scripts/generate-catalog.mjs at build time. Do not edit.
 import type { EventDef } from '../core/catalog.js';
+import type { Payload } from '../core/providers/types.js';
 
 /** The payload of every built-in event type, as its schema (schemas/) defines it. */
 export interface EventPayloads {
@@ -54,7 +55,29 @@ ${payloadTypes.join('\n')}
 
 export type EventName = keyof EventPayloads;
 
-export const BUILTIN_EVENTS: readonly EventDef[] = ${asJsonParse(events)};
+/** A built-in event; its payload is parsed from its JSON text when first read, and kept. */
+function builtin([name, provider, description, text]: readonly string[]): EventDef {
+  let payload: Payload | undefined;
+  return {
+    name: name!,
+    provider: provider!,
+    description: description!,
+    get payload(): Payload {
+      return (payload ??= JSON.parse(text!) as Payload);
+    },
+  };
+}
+
+// Each payload as JSON text: listing the events (\`events\`) or building one (\`payload\`) parses only the
+// payloads it reads.
+export const BUILTIN_EVENTS: readonly EventDef[] = (${asJsonParse(
+  events.map(({ name, provider, description, payload }) => [
+    name,
+    provider,
+    description,
+    JSON.stringify(payload),
+  ]),
+)} as string[][]).map(builtin);
 `;
 mkdirSync(path.join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(path.join(root, 'src', 'generated', 'catalog.ts'), out);

@@ -224,4 +224,13 @@ describe('the compiled catalog', () => {
       [...list].sort((a, b) => key(a).localeCompare(key(b)));
     expect(sorted(BUILTIN_EVENTS)).toEqual(sorted(events));
   });
+
+  it('parses a payload once, and copies of an event carry it', async () => {
+    const { BUILTIN_EVENTS } = await import('../src/generated/catalog.js');
+    const def = BUILTIN_EVENTS.find((e) => e.name === 'work_order.created')!;
+    expect(def.payload).toBe(def.payload);
+    expect({ ...def }.payload).toEqual(byName('mes', 'work_order.created').payload);
+    expect(JSON.parse(JSON.stringify(def)).payload).toEqual(def.payload);
+    expect(structuredClone(def).payload).toEqual(def.payload);
+  });
 });
