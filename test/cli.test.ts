@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_SECRET } from '../src/io/settings.js';
@@ -206,6 +206,47 @@ describe('mes-webhooks send', () => {
     const bad = await runCli(['send', 'work_order.started'], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/mes-webhooks\.config\.json: "to"/);
+  });
+
+  it('reads the secret a config names only when something is signed with it', async () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, 'fx', 'acme'), { recursive: true });
+    writeFileSync(
+      path.join(cwd, 'fx', 'acme', 'batch.released.json'),
+      JSON.stringify({
+        event: 'batch.released',
+        description: 'A batch was released',
+        payload: { type: 'batch.released', id: 'x', data: {} },
+      }),
+    );
+    writeFileSync(
+      path.join(cwd, 'mes-webhooks.config.json'),
+      JSON.stringify({
+        secretEnv: 'UNSET_HOOK_SECRET',
+        fixtures: ['./fx'],
+        providers: {
+          acme: { scheme: 'mes', eventField: 'type', idField: 'id', secretEnv: 'ACME_HOOK_SECRET' },
+        },
+      }),
+    );
+    const env = { ACME_HOOK_SECRET: 'acme-only' };
+    const body = await runCli(['payload', 'work_order.created'], { cwd, env });
+    expect(body.code).toBe(0);
+    expect(JSON.parse(body.stdout).type).toBe('work_order.created');
+    const signed = await runCli(['payload', 'work_order.created', '--headers'], { cwd, env });
+    expect(signed.code).toBe(2);
+    expect(signed.stderr).toMatch(/names UNSET_HOOK_SECRET for the secret, but it is not set/);
+    // acme's events have a secret of their own: the global one is never needed.
+    const target = await receiver();
+    const sent = await runCli(['send', 'batch.released', '--to', target.url], { cwd, env });
+    expect(sent.code).toBe(0);
+    expect(vendorVerifiers.mes!(target.received[0]!.headers, target.received[0]!.body, 'acme-only')).toBe(
+      true,
+    );
+    // A send with no target starts a listener here, which checks with the global secret: it must be set.
+    const local = await runCli(['send', 'batch.released'], { cwd, env });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/names UNSET_HOOK_SECRET/);
   });
 
   it('with no target anywhere, starts a listener here and shows both sides', async () => {

@@ -22,7 +22,7 @@ const handing = (uuids: string[]) => {
 
 function settings(extra: Partial<EventSettings> = {}): EventSettings {
   return {
-    secret: SECRET,
+    secret: () => SECRET,
     secretSource: 'flag',
     secretFor: () => SECRET,
     clockOffsetMs: 0,

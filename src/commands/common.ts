@@ -7,14 +7,19 @@ import { parseHeaderLine } from '../core/headers.js';
 import { checkDepth } from '../core/limits.js';
 import { parseAssignment } from '../core/overrides.js';
 import { loadCatalog } from '../io/fixtures.js';
-import { configFolders, registryOf, resolveSecret } from '../io/config.js';
+import { configFolders, registryOf, resolveSecret, secretSource, type SecretSource } from '../io/config.js';
 import type { checkBuiltEvent } from '../schema/check-build.js';
 import type { Context } from '../ui/context.js';
 import { readFlag } from '../ui/errors.js';
 
 export interface EventSettings {
-  secret: string;
-  secretSource: string;
+  /**
+   * The secret outside any provider's (the embedded listener's), read when first asked for: a
+   * command that signs nothing, or only events whose provider has its own, never needs it.
+   */
+  secret(): string;
+  /** Where that secret comes from, known without reading it. */
+  secretSource: SecretSource;
   /** The secret for one provider's events: the config can name one per provider. */
   secretFor(provider: string): string;
   /** Added to the clock the events are built and signed with (--timestamp-offset). */
@@ -80,8 +85,14 @@ export async function eventSettings(
   },
 ): Promise<EventSettings> {
   const config = ctx.config;
-  const { secret, source } = resolveSecret(options.secret, ctx.env, config);
-  const secrets = new Map<string, string>();
+  // By provider; undefined for the secret outside any provider's.
+  const secrets = new Map<string | undefined, string>();
+  const secretOf = (provider?: string): string => {
+    let found = secrets.get(provider);
+    if (found === undefined)
+      secrets.set(provider, (found = resolveSecret(options.secret, ctx.env, config, provider).secret));
+    return found;
+  };
   const headers: Record<string, string> = {};
   for (const line of options.header) {
     const parsed = parseHeaderLine(line);
@@ -91,14 +102,9 @@ export async function eventSettings(
   const mayBreakSchema =
     options.set.length > 0 || options.data !== undefined || configFolders(config, 'fixtures').length > 0;
   return {
-    secret,
-    secretSource: source,
-    secretFor: (provider) => {
-      let found = secrets.get(provider);
-      if (found === undefined)
-        secrets.set(provider, (found = resolveSecret(options.secret, ctx.env, config, provider).secret));
-      return found;
-    },
+    secret: () => secretOf(),
+    secretSource: secretSource(options.secret, ctx.env, config),
+    secretFor: secretOf,
     clockOffsetMs: options.timestampOffset ?? 0,
     sets: options.set.map((text) => readFlag('--set', () => parseAssignment(text))),
     data: options.data === undefined ? undefined : await readDataFile(ctx, options.data),

@@ -11,7 +11,8 @@ export async function payloadCommand(
 ): Promise<number> {
   const [catalog, settings] = await Promise.all([catalogFor(ctx), eventSettings(ctx, options)]);
   const def = catalog.find(event, options.provider);
-  // Only the body is shown: nothing to sign (a secret the scheme cannot use is not an error here).
+  // Only the body is shown: nothing is signed and no secret is read (one missing, or one the scheme
+  // cannot use, is not an error here).
   if (!options.json && !options.headers) {
     ctx.out(freshEvent(ctx, def, settings).body);
     return 0;

@@ -63,7 +63,7 @@ export async function scenarioCommand(
   const stream = await openStream(ctx, { json: options.json, log: options.log, logUrl: options.logUrl });
   const targets = built.map((b) => resolveTarget(options.to, ctx.env, ctx.config, b.def.name));
   const local = targets.includes(undefined)
-    ? await startLocalReceiver(ctx, settings.secret, stream)
+    ? await startLocalReceiver(ctx, settings.secret(), stream)
     : undefined;
   const dispatcher = createDispatcher(1);
   const interrupt = watchInterrupt(ctx);

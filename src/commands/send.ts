@@ -68,7 +68,7 @@ export async function sendCommand(ctx: Context, names: string[], options: Option
   // Each event's target: --to, a config route, MES_WEBHOOKS_URL or the config's `to`.
   const targets = new Map(defs.map((def) => [def, resolveTarget(options.to, ctx.env, ctx.config, def.name)]));
   const local = [...targets.values()].includes(undefined)
-    ? await startLocalReceiver(ctx, settings.secret, stream)
+    ? await startLocalReceiver(ctx, settings.secret(), stream)
     : undefined;
   const interrupt = watchInterrupt(ctx);
   const dispatcher = createDispatcher(options.concurrency);

@@ -21,6 +21,22 @@ export function configFolders(config: Config, key: 'fixtures' | 'scenarios'): st
 
 export type SecretSource = 'flag' | 'env' | 'config' | 'default';
 
+/** The environment variable the config names for a provider's secret (its own, else the global one). */
+const secretVariable = (config: Config, provider?: string): string | undefined =>
+  (provider ? config.providers?.[provider]?.secretEnv : undefined) ?? config.secretEnv;
+
+/** Where the secret comes from, read without the secret itself: it never fails. */
+export function secretSource(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  provider?: string,
+): SecretSource {
+  if (flag) return 'flag';
+  if (env.MES_WEBHOOKS_SECRET) return 'env';
+  return secretVariable(config, provider) ? 'config' : 'default';
+}
+
 /** --secret, else MES_WEBHOOKS_SECRET, else the variable the config names (per provider, then global), else the development secret. */
 export function resolveSecret(
   flag: string | undefined,
@@ -28,15 +44,21 @@ export function resolveSecret(
   config: Config,
   provider?: string,
 ): { secret: string; source: SecretSource } {
-  if (flag) return { secret: flag, source: 'flag' };
-  if (env.MES_WEBHOOKS_SECRET) return { secret: env.MES_WEBHOOKS_SECRET, source: 'env' };
-  const name = (provider ? config.providers?.[provider]?.secretEnv : undefined) ?? config.secretEnv;
-  if (name) {
-    const value = env[name];
-    if (!value) throw new UsageError(`the config file names ${name} for the secret, but it is not set`);
-    return { secret: value, source: 'config' };
+  const source = secretSource(flag, env, config, provider);
+  switch (source) {
+    case 'flag':
+      return { secret: flag!, source };
+    case 'env':
+      return { secret: env.MES_WEBHOOKS_SECRET!, source };
+    case 'config': {
+      const name = secretVariable(config, provider)!;
+      const value = env[name];
+      if (!value) throw new UsageError(`the config file names ${name} for the secret, but it is not set`);
+      return { secret: value, source };
+    }
+    default:
+      return { secret: DEV_SECRET, source };
   }
-  return { secret: DEV_SECRET, source: 'default' };
 }
 
 /** The target as a URL, or a usage error that says what is wrong with it. */
