@@ -66,6 +66,8 @@ export async function run(): Promise<void> {
   const ctx = await processContext();
   const code = await main(process.argv.slice(2), ctx);
   process.exitCode = code;
+  // A reader slower than the command (a pipe that was full) gets everything before the exit below.
+  await ctx.flushed?.();
   // Long-lived handles (sockets in keep-alive, a server) must not hold the process. A short command
   // usually leaves none: it ends here, without waiting for the work V8 would do at a natural exit
   // (a young-generation collection it scheduled, of a heap about to be dropped).

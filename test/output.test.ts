@@ -121,4 +121,31 @@ describe('the built command writing to a pipe', () => {
     expect(res.code).toBe(0);
     expect(Object.keys(JSON.parse(res.stdout) as object).length).toBeGreaterThan(0);
   });
+
+  it('waits for a slow reader of a non-blocking pipe before it exits', async () => {
+    const whole = (await runCli(['schema', '--all'])).stdout;
+    // The pipe's write end made non-blocking (as a parent may leave it), read only after a while:
+    // the first write fills the pipe, the rest waits in Node's stream.
+    const harness = [
+      'import fcntl, os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+      'p = subprocess.Popen(sys.argv[1:], stdout=w)',
+      'os.close(w)',
+      'time.sleep(1)',
+      'data = b""',
+      'while chunk := os.read(r, 65536): data += chunk',
+      'sys.stdout.write(f"{len(data)} {p.wait()}")',
+    ].join('\n');
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn('python3', ['-c', harness, process.execPath, BIN, 'schema', '--all'], {
+        env: cleanEnv(),
+      });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+    });
+    expect(out).toBe(`${Buffer.byteLength(whole)} 0`);
+  });
 });

@@ -33,6 +33,8 @@ export interface Context {
    * than written at once, which could hold up the event loop (and the answers) while a pipe is full.
    */
   serving(): void;
+  /** Resolves once all that was printed has gone out, however slow the reader. */
+  flushed?(): Promise<void>;
 }
 
 export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
@@ -75,6 +77,9 @@ export async function processContext(): Promise<Context> {
     serving: () => {
       void stdout.queued;
       void stderr.queued;
+    },
+    flushed: async () => {
+      await Promise.all([stdout.flushed(), stderr.flushed()]);
     },
   };
 }

@@ -49,6 +49,17 @@ export class Output {
     return this.stream;
   }
 
+  /**
+   * Resolves once what Node's stream holds, if this descriptor has one, has gone out (or cannot):
+   * a reader slower than the command must still get all of it before the process exits.
+   */
+  flushed(): Promise<void> {
+    const stream = this.stream;
+    if (!stream || stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+    // Written in order: the callback of an empty write runs after everything queued before it.
+    return new Promise((resolve) => stream.write('', () => resolve()));
+  }
+
   /** False when Node's stream holds the text until the reader takes it ('drain' on `queued`). */
   write(text: string): boolean {
     if (this.stream) return this.stream.write(text);
